@@ -1,0 +1,3 @@
+"""ragreason: retrieval-augmented reasoning."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from ragreason.cli import main
+
+raise SystemExit(main())

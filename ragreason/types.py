@@ -1,0 +1,196 @@
+"""The typed records that cross module lines. Frozen dataclasses, validated on construction.
+
+Option labels are capital letters in order: the first option is "A", the second "B", and so on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_OPTIONS = 26
+
+
+def option_letters(n: int) -> tuple[str, ...]:
+    """The labels of ``n`` options: ``("A", "B", ...)``."""
+    if not 0 <= n <= MAX_OPTIONS:
+        raise ValueError(f"number of options must be between 0 and {MAX_OPTIONS}, got {n}")
+    return tuple(chr(ord("A") + i) for i in range(n))
+
+
+def letter_index(letter: str) -> int:
+    """The 0-based position named by an option letter ("A" -> 0)."""
+    if not (isinstance(letter, str) and len(letter) == 1 and "A" <= letter <= "Z"):
+        raise ValueError(f"an option letter must be one capital letter A-Z, got {letter!r}")
+    return ord(letter) - ord("A")
+
+
+def text_id(*parts: str, prefix: str = "", length: int = 16) -> str:
+    """A stable id from the hash of some text parts."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+    return f"{prefix}{digest}"
+
+
+def _require_text(value: Any, name: str, owner: str, *, allow_empty: bool = False) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{owner}.{name} must be a string, got {type(value).__name__}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{owner}.{name} must not be empty")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A chunk of knowledge. ``id`` is a hash of source + text unless given."""
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_text(self.id, "id", "Document")
+        _require_text(self.text, "text", "Document")
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "", meta: dict[str, Any] | None = None) -> Document:
+        meta = dict(meta or {})
+        if source:
+            meta.setdefault("source", source)
+        return cls(id=text_id(source, text, prefix="doc-"), text=text, meta=meta)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One multiple-choice question. ``context`` is the shared problem text, if any."""
+
+    id: str
+    question: str
+    options: tuple[str, ...]
+    answer: str | None = None
+    context: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_text(self.id, "id", "Item")
+        _require_text(self.question, "question", "Item")
+        _require_text(self.context, "context", "Item", allow_empty=True)
+        if not isinstance(self.options, tuple):
+            raise TypeError(f"Item.options must be a tuple, got {type(self.options).__name__}")
+        if len(self.options) < 2:
+            raise ValueError(f"Item {self.id!r} needs at least 2 options, got {len(self.options)}")
+        if len(self.options) > MAX_OPTIONS:
+            raise ValueError(f"Item {self.id!r} has {len(self.options)} options; at most {MAX_OPTIONS}")
+        for i, option in enumerate(self.options):
+            _require_text(option, f"options[{i}]", "Item")
+        if self.answer is not None and self.answer not in self.letters:
+            raise ValueError(
+                f"Item {self.id!r}: answer {self.answer!r} names no option (options are {', '.join(self.letters)})"
+            )
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return option_letters(len(self.options))
+
+    def option(self, letter: str) -> str:
+        """The text of the option labelled ``letter``."""
+        index = letter_index(letter)
+        if index >= len(self.options):
+            raise ValueError(f"Item {self.id!r} has no option {letter!r}")
+        return self.options[index]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A shared problem text with its sub-questions (the competition format's unit)."""
+
+    id: str
+    text: str
+    items: tuple[Item, ...]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_text(self.id, "id", "Problem")
+        _require_text(self.text, "text", "Problem", allow_empty=True)
+        if not isinstance(self.items, tuple):
+            raise TypeError(f"Problem.items must be a tuple, got {type(self.items).__name__}")
+        seen: set[str] = set()
+        for item in self.items:
+            if item.id in seen:
+                raise ValueError(f"Problem {self.id!r} has two items with id {item.id!r}")
+            seen.add(item.id)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved document with its score and the retriever that found it."""
+
+    doc: Document
+    score: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What retrieval returns for one item, already verbalised as ``text``."""
+
+    item_id: str
+    hits: tuple[Hit, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Chat messages (``[{"role": ..., "content": ...}]``) for one item."""
+
+    item_id: str
+    messages: tuple[dict[str, str], ...]
+    template: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.messages:
+            raise ValueError(f"Prompt for {self.item_id!r} has no messages")
+        for i, message in enumerate(self.messages):
+            if set(message) != {"role", "content"}:
+                raise ValueError(f"Prompt for {self.item_id!r}: message {i} needs exactly 'role' and 'content'")
+            if message["role"] not in ("system", "user", "assistant"):
+                raise ValueError(f"Prompt for {self.item_id!r}: message {i} has unknown role {message['role']!r}")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One sampled answer text, with what produced it and what it cost."""
+
+    item_id: str
+    text: str
+    model: str
+    adapter: str | None = None
+    prompt_template: str = ""
+    sample: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    logprob: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.sample < 0 or self.prompt_tokens < 0 or self.completion_tokens < 0 or self.latency_s < 0:
+            raise ValueError(f"Generation for {self.item_id!r}: counts and latency must be >= 0")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The voted answer for one item. ``choice`` is None when no vote could be read."""
+
+    item_id: str
+    choice: str | None
+    votes: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+    abstentions: int = 0
+    generations: tuple[Generation, ...] = ()
+    context: Context | None = None
+
+    def __post_init__(self) -> None:
+        if self.choice is not None:
+            letter_index(self.choice)
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"Answer for {self.item_id!r}: confidence must be in [0, 1], got {self.confidence}")
