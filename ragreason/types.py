@@ -179,7 +179,11 @@ class Generation:
 
 @dataclass(frozen=True)
 class Answer:
-    """The voted answer for one item. ``choice`` is None when no vote could be read."""
+    """The voted answer for one item. ``choice`` is None when no vote could be read.
+
+    ``votes``: weight per option letter; ``confidence``: the winner's share of the weight cast;
+    ``abstentions``: votes that named no readable option; ``by_source``: the tally per source
+    (a prompt, adapter, model or scorer), with abstentions under ``"-"``."""
 
     item_id: str
     choice: str | None
@@ -188,6 +192,7 @@ class Answer:
     abstentions: int = 0
     generations: tuple[Generation, ...] = ()
     context: Context | None = None
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.choice is not None:

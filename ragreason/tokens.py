@@ -1,0 +1,49 @@
+"""Counting tokens for prompt budgets, with the model's own tokenizer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class TokenCounter(Protocol):
+    def count(self, text: str) -> int: ...
+
+
+class HFTokenCounter:
+    """Counts with a Hugging Face tokenizer (loaded lazily from a model folder, or given)."""
+
+    def __init__(self, model: str | Path | None = None, tokenizer: object | None = None) -> None:
+        if model is None and tokenizer is None:
+            raise ValueError("HFTokenCounter needs a model folder or a tokenizer")
+        self._model = model
+        self._tokenizer = tokenizer
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            self._tokenizer = _load_tokenizer(str(self._model))
+        return self._tokenizer
+
+    def count(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
+
+@lru_cache(maxsize=8)
+def _load_tokenizer(path: str):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(path)
+
+
+class ApproxTokenCounter:
+    """A model-free estimate: one token per Chinese character, one per 4 other characters.
+    For budgets when no tokenizer is at hand; say so when you use it."""
+
+    def count(self, text: str) -> int:
+        cjk = len(_CJK.findall(text))
+        return cjk + (len(text) - cjk + 3) // 4

@@ -1,0 +1,110 @@
+"""Voting over answers from samples, prompts, adapters, models and option scorers.
+
+Strategies:
+- ``majority``: each readable vote counts 1;
+- ``weighted``: each vote counts its source's weight (e.g. that prompt's or adapter's validation accuracy);
+- ``first``: the first readable vote wins (no voting).
+Ties go to the option with the highest summed log-probability when every tied vote has one, else to
+the option voted first. Unreadable votes are abstentions: counted and reported, never a fallback "A".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .extract import extract_choice
+from .types import Answer, Context, Generation, Item
+
+ABSTAIN = "-"
+STRATEGIES = ("majority", "weighted", "first")
+
+
+@dataclass(frozen=True)
+class Vote:
+    choice: str | None
+    source: str = "sample"
+    logprob: float | None = None
+
+
+def generation_source(generation: Generation) -> str:
+    """The source of a sampled vote: model, adapter and prompt template."""
+    return f"{generation.model}|{generation.adapter or 'base'}|{generation.prompt_template}"
+
+
+def votes_from_generations(item: Item, generations: Sequence[Generation], lang: str | None = None) -> list[Vote]:
+    return [
+        Vote(extract_choice(g.text, len(item.options), lang, options=item.options), generation_source(g), g.logprob)
+        for g in generations
+    ]
+
+
+def vote_from_scores(scores: Mapping[str, float], source: str = "scores") -> Vote:
+    """An option-scoring result (letter -> log-likelihood) as one vote for the best option."""
+    if not scores:
+        return Vote(None, source)
+    best = max(scores, key=lambda letter: scores[letter])
+    return Vote(best, source, scores[best])
+
+
+class Voter:
+    def __init__(self, strategy: str = "majority", weights: Mapping[str, float] | None = None,
+                 default_weight: float = 1.0) -> None:
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown voting strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
+        if strategy == "weighted" and not weights:
+            raise ValueError("the 'weighted' strategy needs weights per source")
+        bad = {k: w for k, w in (weights or {}).items() if w < 0}
+        if bad or default_weight < 0:
+            raise ValueError(f"weights must be >= 0, got {bad or default_weight}")
+        self.strategy = strategy
+        self.weights = dict(weights or {})
+        self.default_weight = default_weight
+
+    def weight(self, vote: Vote) -> float:
+        return self.weights.get(vote.source, self.default_weight) if self.strategy == "weighted" else 1.0
+
+    def vote(self, item_id: str, votes: Sequence[Vote], *, generations: Sequence[Generation] = (),
+             context: Context | None = None) -> Answer:
+        tally: dict[str, float] = {}
+        for v in votes:
+            if v.choice is not None:
+                tally[v.choice] = tally.get(v.choice, 0.0) + self.weight(v)
+        choice = self._winner(votes, tally)
+        cast = sum(tally.values())
+        confidence = tally[choice] / cast if choice is not None and cast > 0 else 0.0
+        return Answer(
+            item_id=item_id, choice=choice, votes=tally, confidence=confidence,
+            abstentions=sum(v.choice is None for v in votes), generations=tuple(generations),
+            context=context, by_source=_by_source(votes),
+        )
+
+    def _winner(self, votes: Sequence[Vote], tally: Mapping[str, float]) -> str | None:
+        readable = [v for v in votes if v.choice is not None]
+        if not readable:
+            return None
+        if self.strategy == "first":
+            return readable[0].choice
+        top = max(tally.values())
+        tied = [c for c in tally if tally[c] == top]  # dicts keep first-vote order
+        if len(tied) == 1:
+            return tied[0]
+        return _break_tie(tied, readable)
+
+
+def _break_tie(tied: list[str], readable: list[Vote]) -> str:
+    """Highest summed log-probability when every tied vote has one; else the earliest voted."""
+    contenders = [v for v in readable if v.choice in tied]
+    if all(v.logprob is not None for v in contenders):
+        sums = {c: sum(v.logprob for v in contenders if v.choice == c) for c in tied}  # type: ignore[misc]
+        return max(tied, key=lambda c: sums[c])
+    return tied[0]
+
+
+def _by_source(votes: Sequence[Vote]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for v in votes:
+        counts = out.setdefault(v.source, {})
+        key = v.choice or ABSTAIN
+        counts[key] = counts.get(key, 0) + 1
+    return out
