@@ -74,6 +74,7 @@ def test_votes_from_generations_extract_and_label_sources():
     ]
     votes = votes_from_generations(item, gens)
     assert [v.choice for v in votes] == ["B", "A", None]
-    assert votes[0].source == "m|base|reasoning-en" and votes[1].source == generation_source(gens[1]) == "m|ft|direct-en"
+    assert votes[0].source == "m|base|reasoning-en"
+    assert votes[1].source == generation_source(gens[1]) == "m|ft|direct-en"
     answer = Voter().vote("i", votes, generations=gens)
     assert answer.choice == "B" and answer.abstentions == 1 and len(answer.generations) == 3

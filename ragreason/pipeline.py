@@ -1,0 +1,168 @@
+"""``answer``: items -> retrieved context -> prompts -> sampled answers -> votes -> answers.
+
+A readable function, not an engine. With ``out=path.jsonl`` every answered item is appended (and
+flushed) as soon as its batch is done, and a rerun skips the items already there: a crash loses at
+most the batch in flight, and nothing is answered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .jsonl_log import JsonlLog
+from .prompt import PromptBuilder
+from .records import answer_from_record, answer_to_record
+from .types import Answer, Context, Generation, Item, Prompt
+from .vote import Vote, Voter, vote_from_scores, votes_from_generations
+
+log = logging.getLogger(__name__)
+
+
+class GeneratorLike(Protocol):
+    model_name: str
+
+    def generate(self, prompts: Sequence[Prompt], *, n: int = 1, temperature: float = 0.0, top_p: float = 1.0,
+                 max_tokens: int = 256, adapter: str | None = None, stop: Sequence[str] | None = None
+                 ) -> list[list[Generation]]: ...
+
+    def score_options(self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = "text",
+                      adapter: str | None = None) -> list[dict[str, float]]: ...
+
+
+class RetrieverLike(Protocol):
+    def retrieve_many(self, items: Sequence[Item], top_k: int | None = None) -> list[Context]: ...
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above."""
+
+    n: int = 1
+    temperature: float | None = None
+    top_p: float = 0.95
+    max_tokens: int = 256
+    stop: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.n < 0:
+            raise ValueError(f"n must be >= 0, got {self.n}")
+        if self.temperature is not None and self.temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {self.temperature}")
+        if self.max_tokens < 1:
+            raise ValueError(f"max_tokens must be >= 1, got {self.max_tokens}")
+
+    @property
+    def effective_temperature(self) -> float:
+        if self.temperature is not None:
+            return self.temperature
+        return 0.0 if self.n <= 1 else 0.7
+
+
+def answer(
+    items: Sequence[Item],
+    *,
+    builder: PromptBuilder,
+    generator: GeneratorLike,
+    voter: Voter | None = None,
+    retriever: RetrieverLike | None = None,
+    n: int = 1,
+    sampling: Sampling | None = None,
+    score: str | None = None,
+    adapter: str | None = None,
+    out: str | Path | None = None,
+    batch_size: int = 32,
+    top_k: int | None = None,
+    progress: bool = True,
+) -> list[Answer]:
+    """Answer every item; returns answers in item order (those resumed from ``out`` included).
+
+    ``n`` samples per item are voted by ``voter`` (majority by default); ``score`` ("text" or
+    "label") adds the generator's option scoring as one more vote (with ``n=0``, the only one)."""
+    sampling = sampling or Sampling(n=n)
+    if n != sampling.n and n != 1:
+        raise ValueError(f"n={n} disagrees with sampling.n={sampling.n}; give one of them")
+    if sampling.n == 0 and score is None:
+        raise ValueError("n=0 needs score='text' or 'label' (nothing would vote)")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    _check_unique(items)
+    voter = voter or Voter()
+    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k)
+    done = JsonlLog(out) if out is not None else None
+    if done is not None:
+        _check_key(done, key)
+    todo = [item for item in items if done is None or item.id not in done]
+    if done is not None and len(todo) < len(items):
+        log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
+    fresh: dict[str, Answer] = {}
+    for batch in _batches(todo, batch_size, progress):
+        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k)
+        if done is not None:
+            done.append([answer_to_record(a, run_key=key) for a in answers])
+        fresh.update((a.item_id, a) for a in answers)
+    return [fresh[i.id] if i.id in fresh else answer_from_record(done.records[i.id]) for i in items]  # type: ignore[union-attr]
+
+
+def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k) -> list[Answer]:
+    contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
+    prompts = builder.build_many(batch, contexts)
+    samples: list[list[Generation]] = [[] for _ in batch]
+    if sampling.n > 0:
+        samples = generator.generate(
+            prompts, n=sampling.n, temperature=sampling.effective_temperature, top_p=sampling.top_p,
+            max_tokens=sampling.max_tokens, adapter=adapter, stop=list(sampling.stop) or None,
+        )
+    scores = generator.score_options(prompts, batch, method=score, adapter=adapter) if score else None
+    answers = []
+    for i, item in enumerate(batch):
+        lang = prompts[i].meta.get("lang")
+        votes: list[Vote] = votes_from_generations(item, samples[i], lang)
+        if scores is not None:
+            votes.append(vote_from_scores(scores[i], source=f"score:{score}"))
+        answers.append(voter.vote(item.id, votes, generations=samples[i], context=contexts[i]))
+    return answers
+
+
+def _batches(items: list[Item], size: int, progress: bool):
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(items), desc="answering", unit="item", disable=not progress or not items) as bar:
+        for start in range(0, len(items), size):
+            batch = items[start: start + size]
+            yield batch
+            bar.update(len(batch))
+
+
+def _check_unique(items: Sequence[Item]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"item id {item.id!r} appears twice; ids must be unique")
+        seen.add(item.id)
+
+
+def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k) -> str:
+    """A fingerprint of everything that decides an answer, stored with each record."""
+    settings: dict[str, Any] = {
+        "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
+        "shots": builder.shots, "max_context_tokens": builder.max_context_tokens,
+        "model": getattr(generator, "model_name", type(generator).__name__), "adapter": adapter,
+        "sampling": sampling.__dict__, "score": score, "voter": [voter.strategy, voter.weights],
+        "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
+    }
+    return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _check_key(done: JsonlLog, key: str) -> None:
+    stale = [k for k, r in done.records.items() if r.get("run_key") != key]
+    if stale:
+        raise ValueError(
+            f"{done.path} holds {len(stale)} answer(s) from a different configuration (e.g. {stale[0]!r}); "
+            "write to a new file or delete it to start over"
+        )

@@ -1,0 +1,133 @@
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from scripted import ScriptedGenerator
+
+from ragreason.data.errors import DataError
+from ragreason.jsonl_log import JsonlLog
+from ragreason.pipeline import Sampling, answer
+from ragreason.prompt import PromptBuilder
+from ragreason.types import Context, Document, Hit, Item
+from ragreason.vote import Voter
+
+ITEMS = [Item(f"q{i}", f"Question {i}?", ("yes", "no", "maybe"), "A") for i in range(5)]
+SCRIPT = {
+    "q0": ["Answer: A", "Answer: B", "Answer: A"],
+    "q1": ["Answer: C"],
+    "q2": ["gibberish"],
+    "q3": ["The answer is maybe."],  # option text quoted verbatim
+    "q4": ["Answer: B", "Answer: A"],  # a tie: the first voted wins
+}
+
+
+class Retriever:
+    def __init__(self):
+        self.calls = []
+
+    def retrieve_many(self, items, top_k=None):
+        self.calls.append(([i.id for i in items], top_k))
+        return [Context(i.id, (Hit(Document.from_text(f"fact for {i.id}", "kb.md"), 0.9, "dense"),)) for i in items]
+
+
+def test_answers_in_item_order_with_votes_abstentions_and_context():
+    gen, retriever = ScriptedGenerator(SCRIPT), Retriever()
+    answers = answer(ITEMS, builder=PromptBuilder("reasoning-en"), generator=gen, retriever=retriever,
+                     n=3, batch_size=2, top_k=4, progress=False)
+    assert [a.item_id for a in answers] == [i.id for i in ITEMS]
+    assert [a.choice for a in answers] == ["A", "C", None, "C", "B"]
+    assert answers[0].votes == {"A": 2.0, "B": 1.0} and answers[2].abstentions == 3
+    assert len(answers[0].generations) == 3 and answers[0].context.hits[0].doc.text == "fact for q0"
+    assert gen.calls == [["q0", "q1"], ["q2", "q3"], ["q4"]]  # batched, one call per batch
+    assert retriever.calls[0] == (["q0", "q1"], 4)
+
+
+def test_option_scores_vote_alongside_or_instead_of_samples():
+    scores = {i.id: {"A": -0.1, "B": -2.0, "C": -3.0} for i in ITEMS}
+    gen = ScriptedGenerator(SCRIPT, scores=scores)
+    only = answer(ITEMS, builder=PromptBuilder(), generator=gen, n=0, score="text", progress=False)
+    assert [a.choice for a in only] == ["A"] * 5 and gen.calls == []
+    both = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen, n=1, score="text", progress=False)
+    assert both[1].by_source["score:text"] == {"A": 1} and both[1].votes == {"C": 1.0, "A": 1.0}
+    with pytest.raises(ValueError, match="n=0 needs score"):
+        answer(ITEMS, builder=PromptBuilder(), generator=gen, n=0)
+
+
+def test_sampling_defaults_and_checks():
+    assert Sampling(n=1).effective_temperature == 0.0 and Sampling(n=5).effective_temperature == 0.7
+    with pytest.raises(ValueError, match="max_tokens"):
+        Sampling(max_tokens=0)
+    with pytest.raises(ValueError, match="appears twice"):
+        answer([ITEMS[0], ITEMS[0]], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT))
+
+
+def test_out_file_resumes_without_redoing_work(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    first = answer(ITEMS[:3], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out,
+                   progress=False)
+    gen = ScriptedGenerator(SCRIPT)
+    second = answer(ITEMS, builder=PromptBuilder(), generator=gen, n=3, out=out, progress=False)
+    assert gen.calls == [["q3", "q4"]]
+    assert second[:3] == first
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["item_id"] for line in lines] == ["q0", "q1", "q2", "q3", "q4"]
+
+
+def test_a_changed_configuration_does_not_reuse_stale_answers(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out, progress=False)
+    with pytest.raises(ValueError, match="different configuration"):
+        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=5, out=out, progress=False)
+    with pytest.raises(ValueError, match="different configuration"):
+        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out,
+               voter=Voter("first"), progress=False)
+
+
+def test_torn_last_line_is_cut_and_redone(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
+    with out.open("a") as handle:
+        handle.write('{"item_id": "q2", "choice": "A", "vo')  # the crash tore this line
+    gen = ScriptedGenerator(SCRIPT)
+    answers = answer(ITEMS[:3], builder=PromptBuilder(), generator=gen, out=out, progress=False)
+    assert gen.calls == [["q2"]] and answers[2].choice is None
+    assert [json.loads(line)["item_id"] for line in out.read_text().splitlines()] == ["q0", "q1", "q2"]
+
+
+def test_corrupt_middle_line_is_an_error_naming_the_line(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    out.write_text('{"item_id": "a"}\nnot json\n{"item_id": "b"}\n')
+    with pytest.raises(DataError, match=r"answers\.jsonl:2: corrupt record"):
+        JsonlLog(out)
+
+
+def test_complete_last_line_without_newline_is_kept(tmp_path):
+    out = tmp_path / "answers.jsonl"
+    out.write_text('{"item_id": "a"}\n{"item_id": "b"}')
+    log = JsonlLog(out)
+    assert set(log.records) == {"a", "b"} and out.read_text().endswith("}\n")
+
+
+def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
+    """A real crash: SIGKILL the process while it writes, tear its last line, then resume."""
+    out = tmp_path / "answers.jsonl"
+    worker = Path(__file__).with_name("resume_worker.py")
+    proc = subprocess.Popen([sys.executable, str(worker), str(out), "0.4"])
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 4):
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    before = out.read_text().splitlines()
+    assert 4 <= len(before) < 12, "the worker should be killed part-way"
+    with out.open("a") as handle:
+        handle.write('{"item_id": "q11", "cho')
+    subprocess.run([sys.executable, str(worker), str(out), "0"], check=True)
+    after = [json.loads(line) for line in out.read_text().splitlines()]
+    ids = [r["item_id"] for r in after]
+    assert sorted(ids, key=lambda s: int(s[1:])) == [f"q{i}" for i in range(12)]  # all, each once
+    assert [json.loads(line) for line in before] == after[: len(before)]  # nothing redone
+    assert all(r["choice"] == "A" and r["votes"] == {"A": 2.0, "B": 1.0} for r in after)
