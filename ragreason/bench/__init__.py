@@ -1,0 +1,1 @@
+"""Benchmarks: conditions x items -> records -> report."""
