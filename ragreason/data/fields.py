@@ -9,7 +9,7 @@ from typing import Any
 from ..types import MAX_OPTIONS, option_letters
 from .errors import DataError, Where
 
-_LABEL = re.compile(r"^\s*\(?([A-Za-z])\s*[).:：、．]\s*")
+_LABEL = re.compile(r"^\s*\(?([A-Za-z])\s*[).:：、．,，]\s*")
 
 
 class Fields:

@@ -26,7 +26,7 @@ def _item(where: Where, data: object) -> Item:
     source_id = fields.identifier("id" if fields.has("id") or not fields.has("example_id") else "example_id")
     context = fields.text("text")
     question = fields.text("question")
-    options = fields.options("options", labels="keep")
+    options = fields.options("options")  # some upstream options carry "A." labels: stripped
     answer = fields.answer("answer", len(options), kind="index")
     lang = detect_lang(context + question)
     meta = {"lang": lang, "source_id": source_id, "dataset": "logiqa2"}
