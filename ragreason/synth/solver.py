@@ -96,24 +96,27 @@ def _saturate(rules: list[Rule], known: _Facts) -> None:
     deepest = max(known.depth.values(), default=0)
     level = 1
     while True:
-        new: dict[Atom, int] = {}
-        for rule in rules:
-            for i, first in enumerate(rule.when):
-                rest = rule.when[:i] + rule.when[i + 1:]
-                for fact in known.by_level.get((level - 1, first.rel), ()):
-                    start = _unify(first, fact, {})
-                    if start is None:
-                        continue
-                    for binding in _bindings(rest, start, known, level - 1):
-                        head = rule.then.substitute(binding)
-                        if head not in known.depth and head not in new and _allowed(rule, binding, known):
-                            new[head] = level
+        new = {head for rule in rules for head in _fire(rule, level, known)}
         for atom in sorted(new):
             known.add(atom, level)
         deepest = max(deepest, level if new else 0)
         if not new and level - 1 >= deepest:
             return
         level += 1
+
+
+def _fire(rule: Rule, level: int, known: _Facts) -> Iterator[Atom]:
+    """New heads of the rule's instances whose conditions all have depth < ``level``, one exactly level - 1."""
+    for i, first in enumerate(rule.when):
+        rest = rule.when[:i] + rule.when[i + 1:]
+        for fact in known.by_level.get((level - 1, first.rel), ()):
+            start = _unify(first, fact, {})
+            if start is None:
+                continue
+            for binding in _bindings(rest, start, known, level - 1):
+                head = rule.then.substitute(binding)
+                if head not in known.depth and _allowed(rule, binding, known):
+                    yield head
 
 
 def _allowed(rule: Rule, binding: dict[str, str], known: _Facts) -> bool:
