@@ -107,8 +107,12 @@ def _questions(scene: Scene, rng: random.Random, target: int, low: int, config: 
 
 def _question(scene: Scene, rng: random.Random, depth: int, used: set, texts: set[str],
               kinds: Sequence[str]) -> SynthQuestion | None:
-    """A question of a random kind (others are tried when that one has nothing to ask)."""
-    for kind in rng.sample(list(kinds), len(kinds)):
+    """A question of a random kind; when that one has nothing to ask, the others are tried, the
+    true/false kind (which nearly always succeeds) last so that it does not crowd out the rest."""
+    first = rng.choice(list(kinds))
+    rest = [k for k in kinds if k not in (first, "truth")]
+    rng.shuffle(rest)
+    for kind in [first, *rest, *(["truth"] if "truth" in kinds and first != "truth" else [])]:
         k = 2 if kind == "truth" else rng.choices(OPTION_COUNTS, OPTION_WEIGHTS)[0]
         draft = MAKERS[kind](scene, rng, depth, k, used)
         if draft is None or draft.text in texts:

@@ -97,26 +97,35 @@ def who(scene: Scene, rng: random.Random, depth: int, k: int, used: set[Atom]) -
 
 
 def count(scene: Scene, rng: random.Random, depth: int, k: int, used: set[Atom]) -> Draft | None:
-    """How many entities stand in a relation to someone; the deepest fact counted has the given depth."""
-    patterns = [p for p in scene.count_patterns if max(scene.depth(a) for a in scene.model.matching(p)) == depth]
-    patterns = [p for p in patterns if not set(scene.model.matching(p)) & used]
+    """How many entities stand in a relation to someone; the deepest fact counted has the given depth.
+
+    The options are increasing numbers from 0 to the number of entities; the right one's place is drawn
+    first (uniformly), then a pattern whose count leaves room for it."""
+    top = len(scene.world.entities)
+    place = rng.randrange(k)
+    found = {p: scene.model.matching(p) for p in scene.count_patterns}
+    patterns = [
+        p for p, atoms in found.items()
+        if max(scene.depth(a) for a in atoms) == depth and not set(atoms) & used
+        and place <= len(atoms) and k - 1 - place <= top - len(atoms)
+    ]
     if not patterns:
         return None
     pattern = rng.choice(patterns)
-    counted = scene.model.matching(pattern)
+    counted = found[pattern]
     basis = max(counted, key=lambda a: (scene.depth(a), a))
-    numbers = _numbers(rng, len(counted), k, len(scene.world.entities))
+    numbers = _numbers(rng, len(counted), place, k, top)
     options = tuple((scene.say.number(m), Check("count", pattern, m)) for m in numbers)
     return Draft("count", scene.say.count_stem(basis), options, basis)
 
 
-def _numbers(rng: random.Random, n: int, k: int, top: int) -> list[int]:
-    """Up to ``k`` increasing counts from 0 to ``top`` (n >= 1 included), ``n`` at a random feasible place."""
-    low = list(range(max(0, n - 4), n))
-    high = list(range(n + 1, min(top, n + 4) + 1))
-    k = min(k, len(low) + len(high) + 1)
-    below = rng.randint(max(0, k - 1 - len(high)), min(len(low), k - 1))
-    return sorted([*rng.sample(low, below), n, *rng.sample(high, k - 1 - below)])
+def _numbers(rng: random.Random, n: int, place: int, k: int, top: int) -> list[int]:
+    """``k`` increasing numbers from 0 to ``top``: ``place`` of them below ``n``, the rest above, close to it."""
+    below = list(range(max(0, n - 4), n))
+    above = list(range(n + 1, min(top, n + 4) + 1))
+    if len(above) < k - 1 - place:
+        above = list(range(n + 1, top + 1))
+    return sorted([*rng.sample(below, place), n, *rng.sample(above, k - 1 - place)])
 
 
 MAKERS: dict[str, Callable[[Scene, random.Random, int, int, set[Atom]], Draft | None]] = {
