@@ -1,0 +1,137 @@
+"""What to train: ``LoraSpec`` (the adapter's shape) and ``TrainSpec`` (the run's hyper-parameters).
+
+Both check themselves on construction and name every bad value in one message, so a typo fails
+before a model is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+TARGETS = ("answer", "cot")
+PRECISIONS = ("auto", "fp32", "bf16")
+# Batch sizes used when ``batch_size`` is None: small on a CPU, larger on a GPU.
+AUTO_BATCH = {"cpu": 4, "cuda": 16}
+
+
+class SpecError(ValueError):
+    """One or more bad hyper-parameters; the message lists them all."""
+
+
+def _raise_if(problems: list[str], owner: str) -> None:
+    if problems:
+        raise SpecError(f"bad {owner}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class LoraSpec:
+    """A LoRA adapter's shape. ``target_modules``: ``"all-linear"`` or module names ("q_proj", ...)."""
+
+    r: int = 8
+    alpha: float = 16.0
+    dropout: float = 0.05
+    target_modules: str | tuple[str, ...] = "all-linear"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.target_modules, list):
+            object.__setattr__(self, "target_modules", tuple(self.target_modules))
+        problems = []
+        if not isinstance(self.r, int) or isinstance(self.r, bool) or self.r < 1:
+            problems.append(f"r must be an integer >= 1, got {self.r!r}")
+        if not isinstance(self.alpha, int | float) or self.alpha <= 0:
+            problems.append(f"alpha must be > 0, got {self.alpha!r}")
+        if not isinstance(self.dropout, int | float) or not 0.0 <= self.dropout < 1.0:
+            problems.append(f"dropout must be in [0, 1), got {self.dropout!r}")
+        modules = self.target_modules
+        if isinstance(modules, str):
+            if modules != "all-linear":
+                problems.append(f"target_modules must be 'all-linear' or a list of module names, got {modules!r}")
+        elif not modules or not all(isinstance(m, str) and m.strip() for m in modules):
+            problems.append(f"target_modules must name at least one module, got {list(modules)!r}")
+        _raise_if(problems, "LoraSpec")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if isinstance(self.target_modules, tuple):
+            data["target_modules"] = list(self.target_modules)
+        return data
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """The hyper-parameters of one fine-tuning run.
+
+    ``batch_size`` None: 4 on a CPU, 16 on a GPU. ``max_steps`` (if set) overrides ``epochs``.
+    ``precision`` "auto": bf16 on a GPU that has it and on a CPU with bf16 instructions (autocast,
+    fp32 master weights), else fp32. ``distractor_share``: the share of training examples that get
+    distractor-only context when a retriever is given (RAFT). ``eval_steps`` None: evaluate at the
+    end only. ``threads`` None: leave torch's thread count as it is."""
+
+    target: str = "answer"
+    epochs: float = 1.0
+    max_steps: int | None = None
+    lr: float = 2e-4
+    batch_size: int | None = None
+    grad_accum: int = 1
+    max_length: int = 1024
+    seed: int = 0
+    warmup: float = 0.03
+    weight_decay: float = 0.0
+    distractor_share: float = 0.2
+    top_k: int | None = None
+    eval_steps: int | None = None
+    eval_max_tokens: int | None = None
+    save_steps: int = 200
+    save_total_limit: int = 2
+    logging_steps: int = 10
+    precision: str = "auto"
+    threads: int | None = None
+    gradient_checkpointing: bool = False
+
+    def __post_init__(self) -> None:
+        problems = [*self._count_problems(), *self._rate_problems()]
+        if self.target not in TARGETS:
+            problems.append(f"target must be one of {', '.join(TARGETS)}, got {self.target!r}")
+        if self.precision not in PRECISIONS:
+            problems.append(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        _raise_if(problems, "TrainSpec")
+
+    def _count_problems(self) -> list[str]:
+        problems = []
+        minimum = {"grad_accum": 1, "max_length": 8, "save_steps": 1, "save_total_limit": 1, "logging_steps": 1}
+        optional = {"max_steps": 1, "batch_size": 1, "top_k": 1, "eval_steps": 1, "eval_max_tokens": 1, "threads": 1}
+        for name, low in [*minimum.items(), *optional.items()]:
+            value = getattr(self, name)
+            if value is None and name in optional:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                problems.append(f"{name} must be an integer >= {low}{' or None' if name in optional else ''}, "
+                                f"got {value!r}")
+        return problems
+
+    def _rate_problems(self) -> list[str]:
+        problems = []
+        if not isinstance(self.lr, int | float) or not 0.0 < self.lr < 1.0:
+            problems.append(f"lr must be in (0, 1), got {self.lr!r}")
+        if not isinstance(self.epochs, int | float) or self.epochs <= 0:
+            problems.append(f"epochs must be > 0, got {self.epochs!r}")
+        if not isinstance(self.warmup, int | float) or not 0.0 <= self.warmup < 1.0:
+            problems.append(f"warmup (a share of the steps) must be in [0, 1), got {self.warmup!r}")
+        if not isinstance(self.weight_decay, int | float) or self.weight_decay < 0:
+            problems.append(f"weight_decay must be >= 0, got {self.weight_decay!r}")
+        if not isinstance(self.distractor_share, int | float) or not 0.0 <= self.distractor_share <= 1.0:
+            problems.append(f"distractor_share must be in [0, 1], got {self.distractor_share!r}")
+        return problems
+
+    def batch_for(self, device: str) -> int:
+        return self.batch_size if self.batch_size is not None else AUTO_BATCH.get(device, AUTO_BATCH["cpu"])
+
+    def max_new_tokens(self) -> int:
+        """How much an evaluation lets the model write: a short line for answers, more for reasoning."""
+        if self.eval_max_tokens is not None:
+            return self.eval_max_tokens
+        return 16 if self.target == "answer" else 512
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
