@@ -23,38 +23,41 @@ NEEDS = {
 COUNTABLE = ("child", "son", "daughter", "sibling", "brother", "sister", "grandparent", "grandchild", "cousin")
 
 
+# each derived relation's rule: head, then conditions ("male"/"female" become the language's gender words)
+RULES = {
+    "child": ("?Y child ?X", ("?X parent ?Y",)),
+    "son": ("?Y son ?X", ("?X parent ?Y", "?Y gender male")),
+    "daughter": ("?Y daughter ?X", ("?X parent ?Y", "?Y gender female")),
+    "sibling": ("?X sibling ?Y", ("?P parent ?X", "?P parent ?Y")),  # and ?X, ?Y distinct
+    "brother": ("?X brother ?Y", ("?X sibling ?Y", "?X gender male")),
+    "sister": ("?X sister ?Y", ("?X sibling ?Y", "?X gender female")),
+    "grandparent": ("?X grandparent ?Z", ("?X parent ?Y", "?Y parent ?Z")),
+    "grandfather": ("?X grandfather ?Z", ("?X grandparent ?Z", "?X gender male")),
+    "grandmother": ("?X grandmother ?Z", ("?X grandparent ?Z", "?X gender female")),
+    "grandchild": ("?Z grandchild ?X", ("?X grandparent ?Z",)),
+    "uncle": ("?X uncle ?Z", ("?X brother ?Y", "?Y parent ?Z")),
+    "aunt": ("?X aunt ?Z", ("?X sister ?Y", "?Y parent ?Z")),
+    "cousin": ("?X cousin ?Z", ("?Y parent ?X", "?Y sibling ?W", "?W parent ?Z")),
+}
+
+
 def _a(head: str, rel: str, tail: str) -> Atom:
     return Atom(head, rel, tail)
 
 
-def rules_for(rel: str, lang: str) -> tuple[Rule, ...]:
+def rule_for(rel: str, lang: str) -> Rule:
     """The rule that defines a derived kinship relation (variables ?X ?Y ?Z ?W ?P)."""
-    male, female = GENDER_WORDS["male"][lang], GENDER_WORDS["female"][lang]
-    gendered = {"son": male, "daughter": female, "brother": male, "sister": female,
-                "grandfather": male, "grandmother": female}
-    if rel == "child":
-        return (Rule(_a("?Y", "child", "?X"), (_a("?X", "parent", "?Y"),)),)
-    if rel in ("son", "daughter"):
-        return (Rule(_a("?Y", rel, "?X"), (_a("?X", "parent", "?Y"), _a("?Y", "gender", gendered[rel]))),)
-    if rel == "sibling":
-        when = (_a("?P", "parent", "?X"), _a("?P", "parent", "?Y"))
-        return (Rule(_a("?X", "sibling", "?Y"), when, distinct=(("?X", "?Y"),)),)
-    if rel in ("brother", "sister"):
-        return (Rule(_a("?X", rel, "?Y"), (_a("?X", "sibling", "?Y"), _a("?X", "gender", gendered[rel]))),)
-    if rel == "grandparent":
-        return (Rule(_a("?X", "grandparent", "?Z"), (_a("?X", "parent", "?Y"), _a("?Y", "parent", "?Z"))),)
-    if rel in ("grandfather", "grandmother"):
-        when = (_a("?X", "grandparent", "?Z"), _a("?X", "gender", gendered[rel]))
-        return (Rule(_a("?X", rel, "?Z"), when),)
-    if rel == "grandchild":
-        return (Rule(_a("?Z", "grandchild", "?X"), (_a("?X", "grandparent", "?Z"),)),)
-    if rel in ("uncle", "aunt"):
-        sib = "brother" if rel == "uncle" else "sister"
-        return (Rule(_a("?X", rel, "?Z"), (_a("?X", sib, "?Y"), _a("?Y", "parent", "?Z"))),)
-    if rel == "cousin":
-        when = (_a("?Y", "parent", "?X"), _a("?Y", "sibling", "?W"), _a("?W", "parent", "?Z"))
-        return (Rule(_a("?X", "cousin", "?Z"), when),)
-    raise ValueError(f"unknown kinship relation {rel!r}; known: {', '.join(DERIVED_DEPTH)}")
+    if rel not in RULES:
+        raise ValueError(f"unknown kinship relation {rel!r}; known: {', '.join(RULES)}")
+    words = {g: GENDER_WORDS[g][lang] for g in GENDER_WORDS}
+
+    def atom(text: str) -> Atom:
+        head, relation, tail = text.split()
+        return Atom(head, relation, words.get(tail, tail))
+
+    then, when = RULES[rel]
+    distinct = (("?X", "?Y"),) if rel == "sibling" else ()
+    return Rule(atom(then), tuple(atom(w) for w in when), distinct=distinct)
 
 
 def with_needs(relations: list[str]) -> list[str]:
@@ -107,7 +110,7 @@ def build(rng: random.Random, lang: str, depth: int) -> World:
         sentences.append(Statement((_a(parent, rel, kid), _a(parent, "parent", kid))))
     rng.shuffle(sentences)
     chosen = _choose_relations(rng, depth)
-    rules = tuple(r for rel in with_needs(chosen) for r in rules_for(rel, lang))
+    rules = tuple(rule_for(rel, lang) for rel in with_needs(chosen))
     derived = [r.then.rel for r in rules]
     askable = tuple(dict.fromkeys(["father", "mother", *derived]))
     people = tuple(genders)
