@@ -5,7 +5,7 @@ from itertools import product
 
 import networkx as nx
 
-from ragreason.synth import SynthConfig, closure, generate
+from ragreason.synth import Atom, SynthConfig, closure, generate
 from ragreason.synth.logic import Theory
 from ragreason.synth.vocab import GENDER_WORDS, ancestors, class_word
 
@@ -82,3 +82,24 @@ def test_membership_follows_the_class_hierarchy():
                 leaf = words[a.tail]
                 expected |= {(a.head, class_word(c, problem.lang)) for c in [leaf, *ancestors(leaf)]}
         assert _pairs(model, "is_a") == expected, problem.id
+
+
+def test_in_laws_are_never_offered_as_wrong_answers():
+    """An aunt's husband is an "uncle" in ordinary speech and a sister-in-law a "sister": the closed world
+    says no, so such atoms must not be wrong options (they would be right to a human reader)."""
+    roles = {"uncle": ("uncle", "aunt"), "aunt": ("uncle", "aunt"), "brother": ("sibling",),
+             "sister": ("sibling",), "sibling": ("sibling",)}
+    offered = 0
+    for problem, model in _problems("kinship", 60):
+        spouse = {(a.head, a.tail) for a in problem.facts if a.rel == "spouse"}
+        for q in problem.questions:
+            for check in q.checks:
+                atom = check.atom
+                if check.kind != "holds" or model.holds(atom) or atom.rel not in roles:
+                    continue
+                offered += 1
+                for w in {w for h, w in spouse if h == atom.head}:
+                    assert not any(model.holds(Atom(w, r, atom.tail)) for r in roles[atom.rel]), atom
+                for w in {w for t, w in spouse if t == atom.tail}:
+                    assert not any(model.holds(Atom(atom.head, r, w)) for r in roles[atom.rel]), atom
+    assert offered > 20
