@@ -1,0 +1,63 @@
+import json
+
+import pytest
+
+from ragreason.cli import main
+from ragreason.cli.finetune import read_documents
+from ragreason.finetune import read_info
+
+ROWS = [{"id": f"q{i}", "question": f"The cat is {c}. Which colour is it?", "options": ["red", "blue"],
+         "answer": "AB"[i % 2]} for i, c in enumerate(["red", "blue"] * 4)]
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS), encoding="utf-8")
+    return path
+
+
+def test_finetune_command_trains_and_reports(data, tmp_path, tiny_model_dir, capsys):
+    knowledge = tmp_path / "kb.jsonl"
+    knowledge.write_text("\n".join(json.dumps({"text": f"A {c} cat is a {c} animal."}) for c in ("red", "blue")))
+    out = tmp_path / "adapter"
+    code = main(["finetune", "--data", str(data), "-f", "mcq", "--out", str(out), "--base-model", str(tiny_model_dir),
+                 "--template", "direct-en", "--max-steps", "2", "--batch-size", "4", "--r", "4",
+                 "--target-modules", "q_proj,v_proj", "--threads", "1", "--retriever", "bm25", "--top-k", "1",
+                 "--knowledge", str(knowledge), "--distractor-share", "0.5", "--eval-data", str(data),
+                 "--eval-limit", "2", "--no-progress"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert f"adapter: {out}" in printed and "8 trained, 0 skipped (too long), 4 with distractor-only" in printed
+    info = read_info(out)
+    assert info.lora["r"] == 4 and info.lora["target_modules"] == ["q_proj", "v_proj"]
+    assert info.train["max_steps"] == 2 and info.template == "direct-en" and info.metrics["eval_items"] == 2
+    adapter_config = json.loads((out / "adapter_config.json").read_text())
+    assert sorted(adapter_config["target_modules"]) == ["q_proj", "v_proj"]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--lr", "0"], "error: bad TrainSpec: --lr must be in (0, 1), got 0.0"),
+    (["--r", "0", "--dropout", "1"], "--r must be an integer >= 1, got 0; --dropout must be in [0, 1)"),
+    (["--target-modules", ","], "--target-modules must name at least one module"),
+    (["--batch-size", "0", "--grad-accum", "0"], "--grad-accum must be an integer >= 1"),
+    (["--retriever", "bm25"], "error: --retriever needs --knowledge"),
+])
+def test_bad_flags_are_named_before_any_model_loads(data, tmp_path, flags, message, capsys):
+    out = tmp_path / "never"
+    code = main(["finetune", "--data", str(data), "-f", "mcq", "--out", str(out), "--base-model",
+                 str(tmp_path / "no-model"), *flags])
+    assert code == 1
+    assert message in capsys.readouterr().out
+    assert not out.exists()
+
+
+def test_knowledge_files_become_documents(tmp_path):
+    (tmp_path / "notes.md").write_text("# Notes\n\n## Rule one\nIf A then B.\n\n## Rule two\nA or B.\n")
+    (tmp_path / "facts.jsonl").write_text('{"text": "Cats are animals.", "source": "kb"}\n\n')
+    docs = read_documents(tmp_path)
+    assert [d.text for d in docs] == ["Cats are animals.", "# Notes", "## Rule one\nIf A then B.",
+                                      "## Rule two\nA or B."]
+    assert docs[0].meta["source"] == "kb" and docs[1].meta["source"] == "notes.md"
+    with pytest.raises(FileNotFoundError):
+        read_documents(tmp_path / "missing")
