@@ -99,33 +99,23 @@ def who(scene: Scene, rng: random.Random, depth: int, k: int, used: set[Atom]) -
 def count(scene: Scene, rng: random.Random, depth: int, k: int, used: set[Atom]) -> Draft | None:
     """How many entities stand in a relation to someone; the deepest fact counted has the given depth.
 
-    The options are increasing numbers from 0 to the number of entities; the right one's place is drawn
-    first (uniformly), then a pattern whose count leaves room for it."""
-    top = len(scene.world.entities)
-    place = rng.randrange(k)
+    The wrong numbers are near the right one, between 0 and the number of entities; the options are in
+    random order, like the other kinds (sorted numbers would tie the answer's place to its size)."""
     found = {p: scene.model.matching(p) for p in scene.count_patterns}
-    patterns = [
-        p for p, atoms in found.items()
-        if max(scene.depth(a) for a in atoms) == depth and not set(atoms) & used
-        and place <= len(atoms) and k - 1 - place <= top - len(atoms)
-    ]
+    patterns = [p for p, atoms in found.items()
+                if max(scene.depth(a) for a in atoms) == depth and not set(atoms) & used]
     if not patterns:
         return None
     pattern = rng.choice(patterns)
     counted = found[pattern]
     basis = max(counted, key=lambda a: (scene.depth(a), a))
-    numbers = _numbers(rng, len(counted), place, k, top)
-    options = tuple((scene.say.number(m), Check("count", pattern, m)) for m in numbers)
-    return Draft("count", scene.say.count_stem(basis), options, basis)
-
-
-def _numbers(rng: random.Random, n: int, place: int, k: int, top: int) -> list[int]:
-    """``k`` increasing numbers from 0 to ``top``: ``place`` of them below ``n``, the rest above, close to it."""
-    below = list(range(max(0, n - 4), n))
-    above = list(range(n + 1, min(top, n + 4) + 1))
-    if len(above) < k - 1 - place:
-        above = list(range(n + 1, top + 1))
-    return sorted([*rng.sample(below, place), n, *rng.sample(above, k - 1 - place)])
+    n, top = len(counted), len(scene.world.entities)
+    near = [m for m in range(max(0, n - 3), min(top, n + 3) + 1) if m != n]
+    far = [m for m in range(top + 1) if m != n and m not in near]
+    wrong = rng.sample(near, min(k - 1, len(near)))
+    wrong += rng.sample(far, min(k - 1 - len(wrong), len(far)))
+    option = lambda m: (scene.say.number(m), Check("count", pattern, m))  # noqa: E731
+    return Draft("count", scene.say.count_stem(basis), _place(rng, option(n), [option(m) for m in wrong]), basis)
 
 
 MAKERS: dict[str, Callable[[Scene, random.Random, int, int, set[Atom]], Draft | None]] = {
