@@ -9,7 +9,7 @@ and the variables in each ``distinct`` pair are bound to different constants".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HOLE = "?"  # the open position of a query pattern, as in ("?", "sibling", "Li Na")
 
@@ -18,11 +18,17 @@ def is_var(term: str) -> bool:
     return term[:1] == "?"
 
 
+def in_order(atoms: Iterable[Atom]) -> list[Atom]:
+    """Atoms sorted by (head, rel, tail), the same order as comparing them, only faster."""
+    return sorted(atoms, key=lambda a: (a.head, a.rel, a.tail))
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Atom:
     head: str
     rel: str
     tail: str
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # kept cheap: the solver builds many atoms
@@ -31,6 +37,10 @@ class Atom:
             raise ValueError(f"an atom's head, relation and tail must be non-empty text, got {(head, rel, tail)!r}")
         if rel[0] == "?":
             raise ValueError(f"Atom.rel must be a constant, got {rel!r}")
+        object.__setattr__(self, "_hash", hash((head, rel, tail)))
+
+    def __hash__(self) -> int:  # cached: atoms are hashed very often
+        return self._hash
 
     @property
     def ground(self) -> bool:

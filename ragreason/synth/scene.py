@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from functools import cached_property
 
-from .logic import HOLE, Atom
+from .logic import HOLE, Atom, in_order
 from .solver import Model
 from .verbalize import Verbalizer
 from .world import World
@@ -17,8 +17,9 @@ class Scene:
         self.model = model
         self.say = say
         self._misleading: dict[Atom, bool] = {}
+        self._related_pairs = {(a.head, a.tail) for a in model.depths if a.rel in world.askable}
         people = set(world.entities)
-        self.true = [a for a in sorted(model.depths) if a.rel in world.askable and a.head in people
+        self.true = [a for a in in_order(model.depths) if a.rel in world.askable and a.head in people
                      and a.head != a.tail]
 
     def depth(self, atom: Atom) -> int:
@@ -46,13 +47,12 @@ class Scene:
     def _reads_true(self, atom: Atom) -> bool:
         """Whether a false atom would read as true in ordinary speech: the head or the tail is linked
         by a ``via`` relation (marriage) to someone who stands in some askable relation to the other."""
+        pairs = self._related_pairs
         for via in self.world.via:
-            for link in self.model.matching(Atom(atom.head, via, HOLE)):
-                if any(self.model.holds(Atom(link.tail, r, atom.tail)) for r in self.world.askable):
-                    return True
-            for link in self.model.matching(Atom(atom.tail, via, HOLE)):
-                if any(self.model.holds(Atom(atom.head, r, link.tail)) for r in self.world.askable):
-                    return True
+            if any((w.tail, atom.tail) in pairs for w in self.model.matching(Atom(atom.head, via, HOLE))):
+                return True
+            if any((atom.head, w.tail) in pairs for w in self.model.matching(Atom(atom.tail, via, HOLE))):
+                return True
         return False
 
     def near_misses(self, atom: Atom) -> list[Atom]:
@@ -61,7 +61,7 @@ class Scene:
         out = {Atom(atom.head, r, atom.tail) for r in w.related.get(atom.rel, ())}
         out |= {Atom(e, atom.rel, atom.tail) for e in w.entities}
         out |= {Atom(atom.head, atom.rel, t) for t in w.tails.get(atom.rel, ())}
-        return sorted(a for a in out if self.plausible_false(a))
+        return in_order(a for a in out if self.plausible_false(a))
 
     def distractors(self, rng: random.Random, basis: Atom, n: int, avoid: set[str]) -> list[Atom]:
         """Up to ``n`` plausible false atoms with distinct wordings: near misses of ``basis`` first,

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from .logic import Atom, Rule, Theory, is_var
+from .logic import Atom, Rule, Theory, in_order, is_var
 from .strata import stratify
 
 
@@ -24,7 +24,7 @@ class Model:
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str, str], list[Atom]] = {}
-        for atom in sorted(self.depths):
+        for atom in in_order(self.depths):
             for k in ((atom.rel, atom.head, "?"), (atom.rel, "?", atom.tail), (atom.rel, "?", "?")):
                 index.setdefault(k, []).append(atom)
         object.__setattr__(self, "_index", index)
@@ -81,7 +81,7 @@ class _Facts:
 def closure(theory: Theory) -> Model:
     """The closed-world model of ``theory`` (raises ``ValueError`` if its rules are not stratifiable)."""
     known = _Facts()
-    for fact in sorted(theory.facts):
+    for fact in in_order(theory.facts):
         known.add(fact, 0)
     for stratum in stratify(theory.rules):
         _saturate(stratum, known)
@@ -97,7 +97,7 @@ def _saturate(rules: list[Rule], known: _Facts) -> None:
     level = 1
     while True:
         new = {head for rule in rules for head in _fire(rule, level, known)}
-        for atom in sorted(new):
+        for atom in in_order(new):
             known.add(atom, level)
         deepest = max(deepest, level if new else 0)
         if not new and level - 1 >= deepest:
