@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .domains import DOMAINS
+from .logic import Atom
 from .problem import SynthProblem, SynthQuestion
 from .questions import KINDS, MAKERS, Draft
 from .scene import Scene
@@ -91,7 +92,7 @@ def _questions(scene: Scene, rng: random.Random, target: int, low: int, config: 
     levels = scene.levels(low, config.max_depth)
     if not levels:
         return []
-    used: set = set()
+    used: set[Atom] = set()
     texts: set[str] = set()
     out = []
     for slot in range(2 * config.questions_per_problem):
@@ -105,7 +106,7 @@ def _questions(scene: Scene, rng: random.Random, target: int, low: int, config: 
     return out
 
 
-def _question(scene: Scene, rng: random.Random, depth: int, used: set, texts: set[str],
+def _question(scene: Scene, rng: random.Random, depth: int, used: set[Atom], texts: set[str],
               kinds: Sequence[str]) -> SynthQuestion | None:
     """A question of a random kind; when that one has nothing to ask, the others are tried, the
     true/false kind (which nearly always succeeds) last so that it does not crowd out the rest."""

@@ -19,7 +19,7 @@ KINDS = ("truth", "which", "which_false", "who", "count")
 class Draft:
     kind: str
     text: str
-    options: tuple[tuple[str, Check], ...]
+    options: tuple[tuple[str, Check], ...]  # (text, what makes it true)
     basis: Atom
 
 
@@ -28,7 +28,10 @@ def _pick(atoms: list[Atom], used: set[Atom], rng: random.Random) -> Atom | None
     return rng.choice(fresh) if fresh else None
 
 
-def _place(rng: random.Random, right: tuple[str, Check], wrong: list[tuple[str, Check]]) -> tuple:
+Option = tuple[str, Check]
+
+
+def _place(rng: random.Random, right: Option, wrong: list[Option]) -> tuple[Option, ...]:
     """The right option at a uniformly random position among the shuffled wrong ones."""
     rest = list(wrong)
     rng.shuffle(rest)

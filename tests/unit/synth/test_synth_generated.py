@@ -3,6 +3,7 @@ one true option, depth = minimal proof depth, determinism, languages, option cou
 
 import json
 import re
+import time
 from collections import Counter
 
 import pytest
@@ -125,3 +126,9 @@ def test_triples_are_the_facts_the_text_states(problems):
             if rel != "subclass_of":
                 assert head in p.text, (p.id, head)
         assert all(not t.startswith("?") for triple in record["triples"] for t in triple)
+
+
+def test_generation_is_fast():
+    start = time.process_time()  # CPU time: other work on a shared machine does not count
+    generate(300, SynthConfig(lang="mixed", seed=1))
+    assert time.process_time() - start < 4.0  # about 0.5 s on a 2-core CPU; 1,000 problems in ~1.6 s
