@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..lang import detect_lang
 from ..types import Item, Problem
 from .build import build_records, guard
 from .errors import Rejects, Where
@@ -33,8 +34,9 @@ def _item(q: Fields, pid: str, index: int, text: str) -> Item:
     raw_options = q.raw("options")
     options = q.options("options")
     answer = q.answer("answer", len(options)) if q.has("answer") else None
-    meta = {"problem_id": pid, "index": index, "extra": q.extras(QUESTION_FIELDS)}
+    question = q.text("question")
+    meta = {"problem_id": pid, "index": index, "lang": detect_lang(text + question),
+            "extra": q.extras(QUESTION_FIELDS)}
     if list(options) != raw_options:
         meta["raw_options"] = list(raw_options)  # labels were stripped; write-back restores them
-    question = q.text("question")
     return guard(q.where, lambda: Item(f"{pid}-q{index}", question, options, answer, text, meta))

@@ -32,7 +32,7 @@ def test_loads_problems_with_stable_item_ids(tmp_path):
     assert first.options == ("王五", "张三", "赵六")
     assert first.answer == "B"
     assert first.context == "有一群人：张三是李四的父亲。"
-    assert first.meta["problem_id"] == "p1" and first.meta["index"] == 1
+    assert first.meta["problem_id"] == "p1" and first.meta["index"] == 1 and first.meta["lang"] == "zh"
     assert [i.id for i in load_items(path, "competition")] == ["p1-q0", "p1-q1", "p2-q0", "p2-q1"]
 
 
