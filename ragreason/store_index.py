@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 KINDS = ("flat", "hnsw", "ivf")
 METRICS = ("ip", "l2")
 TRAIN_POINTS_PER_LIST = 39  # FAISS's own minimum for k-means: 39 training points per centroid
+MAX_TRAIN_PER_LIST = 100  # train on at most this many points per centroid (a random sample)
 
 
 def faiss_module() -> Any:
@@ -78,10 +79,14 @@ def trained_ivf(p: IndexParams, staging: Any) -> Any:
     """An IVF index trained on, and holding, every vector of the flat staging index (same labels)."""
     faiss = faiss_module()
     vectors, labels = labelled_vectors(staging)
+    train = vectors
+    if len(vectors) > MAX_TRAIN_PER_LIST * p.nlist:  # k-means gains little from more points
+        rng = np.random.default_rng(0)
+        train = vectors[np.sort(rng.choice(len(vectors), MAX_TRAIN_PER_LIST * p.nlist, replace=False))]
     quantizer = faiss.IndexFlatIP(p.dim) if p.metric == "ip" else faiss.IndexFlatL2(p.dim)
     ivf = faiss.IndexIVFFlat(quantizer, p.dim, p.nlist, p.faiss_metric())
-    log.info("training IVF (nlist=%d) on %d vectors", p.nlist, len(vectors))
-    ivf.train(vectors)
+    log.info("training IVF (nlist=%d) on %d of %d vectors", p.nlist, len(train), len(vectors))
+    ivf.train(train)
     ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
     ivf.nprobe = p.nprobe
     ivf.add_with_ids(vectors, labels)

@@ -1,14 +1,20 @@
 """Everything that finds context for a question. Importing this package stays light: faiss, torch,
-bm25s, jieba and networkx load only when a retriever is built."""
+bm25s, jieba and networkx load only when a retriever or graph is built."""
 
 from __future__ import annotations
 
 from .dense import DenseRetriever, index_documents
+from .examples import ExampleRetriever
+from .graph import KnowledgeGraph
+from .graph_facts import Fact, FactPattern, extract_facts
+from .graph_link import EntityLinker
+from .graph_retriever import GraphRetriever
 from .hybrid import HybridRetriever
 from .lexical import LexicalRetriever
 from .protocol import Retriever, item_query, question_query, resolve_top_k
 
 __all__ = [
-    "DenseRetriever", "HybridRetriever", "LexicalRetriever", "Retriever", "index_documents", "item_query",
-    "question_query", "resolve_top_k",
+    "DenseRetriever", "EntityLinker", "ExampleRetriever", "Fact", "FactPattern", "GraphRetriever",
+    "HybridRetriever", "KnowledgeGraph", "LexicalRetriever", "Retriever", "extract_facts", "index_documents",
+    "item_query", "question_query", "resolve_top_k",
 ]
