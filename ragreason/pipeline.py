@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,7 +19,15 @@ from .jsonl_log import JsonlLog
 from .prompt import PromptBuilder
 from .records import answer_from_record, answer_to_record
 from .types import Answer, Context, Generation, Item, Prompt
-from .vote import Vote, Voter, vote_from_scores, votes_from_generations
+from .extract import extract_choice
+from .vote import Vote, Voter, generation_source, vote_from_scores
+
+Reader = Callable[[Item, str], "str | None"]
+
+
+def read_choice(item: Item, text: str) -> str | None:
+    """The default reader: ``extract_choice`` with the item's option texts."""
+    return extract_choice(text, len(item.options), options=item.options)
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +49,16 @@ class RetrieverLike(Protocol):
 
 @dataclass(frozen=True)
 class Sampling:
-    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above."""
+    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above.
+    ``separate``: ask for the n samples in n calls of one sample each (the seed baseline's way;
+    slower, kept for comparison) instead of one call with ``n``."""
 
     n: int = 1
     temperature: float | None = None
     top_p: float = 0.95
     max_tokens: int = 256
     stop: tuple[str, ...] = ()
+    separate: bool = False
 
     def __post_init__(self) -> None:
         if self.n < 0:
@@ -78,12 +89,16 @@ def answer(
     out: str | Path | None = None,
     batch_size: int = 32,
     top_k: int | None = None,
+    reader: Reader = read_choice,
+    record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
 
     ``n`` samples per item are voted by ``voter`` (majority by default); ``score`` ("text" or
-    "label") adds the generator's option scoring as one more vote (with ``n=0``, the only one)."""
+    "label") adds the generator's option scoring as one more vote (with ``n=0``, the only one).
+    ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
+    adds fields to each record written to ``out`` (e.g. the gold answer)."""
     sampling = sampling or Sampling(n=n)
     if n != sampling.n and n != 1:
         raise ValueError(f"n={n} disagrees with sampling.n={sampling.n}; give one of them")
@@ -93,7 +108,7 @@ def answer(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     _check_unique(items)
     voter = voter or Voter()
-    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k)
+    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -102,31 +117,41 @@ def answer(
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
-        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k)
+        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader)
         if done is not None:
-            done.append([answer_to_record(a, run_key=key) for a in answers])
+            extra = record_extra or (lambda item, answer: {})
+            done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
         fresh.update((a.item_id, a) for a in answers)
     return [fresh[i.id] if i.id in fresh else answer_from_record(done.records[i.id]) for i in items]  # type: ignore[union-attr]
 
 
-def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k) -> list[Answer]:
+def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader
+                  ) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
     prompts = builder.build_many(batch, contexts)
-    samples: list[list[Generation]] = [[] for _ in batch]
-    if sampling.n > 0:
-        samples = generator.generate(
-            prompts, n=sampling.n, temperature=sampling.effective_temperature, top_p=sampling.top_p,
-            max_tokens=sampling.max_tokens, adapter=adapter, stop=list(sampling.stop) or None,
-        )
+    samples = _sample(generator, prompts, sampling, adapter) if sampling.n > 0 else [[] for _ in batch]
     scores = generator.score_options(prompts, batch, method=score, adapter=adapter) if score else None
     answers = []
     for i, item in enumerate(batch):
-        lang = prompts[i].meta.get("lang")
-        votes: list[Vote] = votes_from_generations(item, samples[i], lang)
+        votes: list[Vote] = [Vote(reader(item, g.text), generation_source(g), g.logprob) for g in samples[i]]
         if scores is not None:
             votes.append(vote_from_scores(scores[i], source=f"score:{score}"))
         answers.append(voter.vote(item.id, votes, generations=samples[i], context=contexts[i]))
     return answers
+
+
+def _sample(generator, prompts, sampling: Sampling, adapter) -> list[list[Generation]]:
+    """n samples per prompt: one call asking for n, or (``separate``) n calls asking for one each."""
+    calls, per_call = (sampling.n, 1) if sampling.separate else (1, sampling.n)
+    out: list[list[Generation]] = [[] for _ in prompts]
+    for call in range(calls):
+        batch = generator.generate(
+            prompts, n=per_call, temperature=sampling.effective_temperature, top_p=sampling.top_p,
+            max_tokens=sampling.max_tokens, adapter=adapter, stop=list(sampling.stop) or None,
+        )
+        for i, samples in enumerate(batch):
+            out[i] += [replace(g, sample=call) for g in samples] if sampling.separate else samples
+    return out
 
 
 def _batches(items: list[Item], size: int, progress: bool):
@@ -147,7 +172,7 @@ def _check_unique(items: Sequence[Item]) -> None:
         seen.add(item.id)
 
 
-def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k) -> str:
+def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
@@ -155,6 +180,7 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         "model": getattr(generator, "model_name", type(generator).__name__), "adapter": adapter,
         "sampling": sampling.__dict__, "score": score, "voter": [voter.strategy, voter.weights],
         "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
+        "reader": getattr(reader, "__name__", type(reader).__name__),
     }
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -131,3 +131,21 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     assert sorted(ids, key=lambda s: int(s[1:])) == [f"q{i}" for i in range(12)]  # all, each once
     assert [json.loads(line) for line in before] == after[: len(before)]  # nothing redone
     assert all(r["choice"] == "A" and r["votes"] == {"A": 2.0, "B": 1.0} for r in after)
+
+
+def test_separate_calls_reader_and_record_extras(tmp_path):
+    gen = ScriptedGenerator(SCRIPT)
+    out = tmp_path / "a.jsonl"
+
+    def first_letter(item, text):
+        return text[-1] if text[-1] in item.letters else "A"  # a crude reader with a fallback
+
+    answers = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen, sampling=Sampling(n=3, separate=True),
+                     reader=first_letter, out=out, progress=False,
+                     record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer})
+    assert gen.calls == [["q0", "q1"]] * 3  # three calls of one sample each
+    assert [g.sample for g in answers[0].generations] == [0, 1, 2]
+    assert answers[0].votes == {"A": 3.0}  # each one-sample call returns the first scripted text
+    assert answers[1].choice == "C"
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["gold"], r["correct"]) for r in rows] == [("A", True), ("A", False)]
