@@ -118,3 +118,12 @@ def test_submission_reports_unanswered_and_rejects_bad_letters(tmp_path):
     with pytest.raises(ValueError, match="'D' for 'p-q0' names no option"):
         write_submission(problems, {"p-q0": "D"}, tmp_path / "x.jsonl")
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_question_meta_is_merged_and_problem_extras_are_shared(tmp_path):
+    questions = [{"question": "q?", "options": ["x", "y"], "answer": "A", "meta": {"depth": 3, "lang": "en"}}]
+    path = write_lines(tmp_path / "c.jsonl", [record(questions=questions, triples=[["a", "r", "b"]])])
+    item = load_competition(path)[0].items[0]
+    assert item.meta["depth"] == 3 and item.meta["lang"] == "en"
+    assert item.meta["problem_extra"] == {"triples": [["a", "r", "b"]]}
+    assert item.meta["extra"] == {"meta": {"depth": 3, "lang": "en"}}  # kept for write-back
