@@ -1,0 +1,241 @@
+"""``OpenAIGenerator``: any OpenAI-compatible endpoint (a ``VLLMServer``, a remote vLLM, a hosted API).
+
+Each prompt is one chat request asking for all ``n`` samples; requests run ``concurrency`` at a
+time and are spread round-robin over the endpoints (one vLLM server per GPU node is how to scale
+past one machine). 429, 408/409, 5xx, timeouts and refused connections are retried with
+exponential backoff, each retry on the next endpoint. The model name of a request is the adapter's
+name (vLLM serves adapters as models), or the base model's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..types import Generation, Item, Prompt
+from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_sampling
+from .scoring import DEFAULT_METHOD
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_STATUS = (408, 409, 429)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An OpenAI-compatible base URL (``http://host:port/v1``) and its API key."""
+
+    base_url: str
+    api_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"an endpoint URL starts with http:// or https://, got {self.base_url!r}")
+
+
+class OpenAIGenerator:
+    """``OpenAIGenerator(["http://a:8000/v1", "http://b:8000/v1"], model="qwen", concurrency=16)``.
+
+    ``model``: the base model's served name (None: the first model the first endpoint lists).
+    ``timeout``: seconds per request; ``retries``: extra attempts after the first; ``backoff``:
+    the first wait, doubled each retry up to ``max_backoff``. ``tokenizer``: a local tokenizer folder
+    of the served model, needed only by ``score_options`` (vLLM endpoints)."""
+
+    def __init__(
+        self,
+        endpoints: str | Endpoint | Sequence[str | Endpoint],
+        *,
+        model: str | None = None,
+        api_key: str | None = None,
+        name: str | None = None,
+        concurrency: int = 8,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        logprobs: bool = True,
+        tokenizer: str | Path | None = None,
+    ) -> None:
+        listed = [endpoints] if isinstance(endpoints, str | Endpoint) else list(endpoints)
+        if not listed:
+            raise ValueError("OpenAIGenerator needs at least one endpoint")
+        self.endpoints = [e if isinstance(e, Endpoint) else Endpoint(e, api_key) for e in listed]
+        if concurrency < 1 or retries < 0 or timeout <= 0 or backoff < 0:
+            raise ValueError(f"need concurrency >= 1, retries >= 0, timeout > 0, backoff >= 0; got "
+                             f"{concurrency}, {retries}, {timeout}, {backoff}")
+        self._model, self._name = model, name
+        self.concurrency, self.timeout, self.retries = concurrency, timeout, retries
+        self.backoff, self.max_backoff, self.logprobs = backoff, max_backoff, logprobs
+        self.tokenizer_path = tokenizer
+        self._clients: list[Any] | None = None
+        self._tokenizer: Any = None
+
+    # -- clients and models --------------------------------------------------------------------
+    @property
+    def clients(self) -> list[Any]:
+        if self._clients is None:
+            try:
+                import openai
+            except ImportError as error:
+                raise ImportError("OpenAIGenerator needs the openai package: pip install openai") from error
+            self._clients = [openai.OpenAI(base_url=e.base_url, api_key=e.api_key or "EMPTY", timeout=self.timeout,
+                                           max_retries=0) for e in self.endpoints]
+        return self._clients
+
+    @property
+    def model(self) -> str:
+        """The base model's served name (asked of the first endpoint when not given)."""
+        if self._model is None:
+            served = self.served_models()
+            if not served:
+                raise EndpointError(f"{self.endpoints[0].base_url} serves no model")
+            self._model = served[0]
+        return self._model
+
+    @property
+    def model_name(self) -> str:
+        return self._name or self.model
+
+    def served_models(self, endpoint: int = 0) -> list[str]:
+        """The model names one endpoint serves (vLLM lists the base model first, then adapters)."""
+        page = self.call(lambda client: client.models.list(), start=endpoint)
+        return [m.id for m in page.data]
+
+    # -- requests ------------------------------------------------------------------------------
+    def call(self, request: Callable[[Any], T], start: int = 0, model: str | None = None) -> T:
+        """Run ``request(client)``, retrying transient failures on the next endpoints."""
+        import openai
+
+        delay, last = self.backoff, None
+        for attempt in range(self.retries + 1):
+            index = (start + attempt) % len(self.endpoints)
+            try:
+                return request(self.clients[index])
+            except openai.NotFoundError as error:
+                if model is None:
+                    raise
+                raise UnknownAdapterError(model, self.served_models(index)) from error
+            except (openai.APIConnectionError, openai.APIStatusError) as error:  # timeouts are connection errors
+                if isinstance(error, openai.APIStatusError) and not _retryable(error.status_code):
+                    raise
+                last = error
+                log.warning("%s failed (%s); attempt %d of %d", self.endpoints[index].base_url,
+                            _describe(error), attempt + 1, self.retries + 1)
+                if attempt < self.retries:
+                    time.sleep(min(delay, self.max_backoff))
+                    delay *= 2
+        urls = ", ".join(e.base_url for e in self.endpoints)
+        raise EndpointError(f"no answer from {urls} after {self.retries + 1} attempts: {_describe(last)}") from last
+
+    def map(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        """Run tasks ``concurrency`` at a time; results in task order."""
+        if len(tasks) <= 1 or self.concurrency == 1:
+            return [task() for task in tasks]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(tasks))) as pool:
+            return list(pool.map(lambda task: task(), tasks))
+
+    # -- generation ---------------------------------------------------------------------------
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        adapter: str | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> list[list[Generation]]:
+        """One chat request per prompt with all ``n`` samples, spread over the endpoints."""
+        check_sampling(n, temperature, top_p, max_tokens)
+        model = adapter or self.model
+        body: dict[str, Any] = {"model": model, "n": n, "temperature": temperature, "top_p": top_p,
+                                "max_tokens": max_tokens}
+        if stop:
+            body["stop"] = list(stop)
+        if self.logprobs:
+            body["logprobs"] = True
+        tasks = [self._task(p, i, body, adapter) for i, p in enumerate(prompts)]
+        return self.map(tasks)
+
+    def _task(self, prompt: Prompt, index: int, body: dict[str, Any], adapter: str | None
+              ) -> Callable[[], list[Generation]]:
+        def run() -> list[Generation]:
+            started = time.perf_counter()
+            response = self.call(
+                lambda client: client.chat.completions.create(messages=list(prompt.messages), **body),
+                start=index, model=body["model"],
+            )
+            return generations(prompt, response, self.model_name, adapter, time.perf_counter() - started)
+
+        return run
+
+    # -- option scoring -----------------------------------------------------------------------
+    def score_options(
+        self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = DEFAULT_METHOD,
+        adapter: str | None = None,
+    ) -> list[dict[str, float]]:
+        """Option scores through ``/v1/completions`` with ``echo`` (vLLM endpoints; needs ``tokenizer``)."""
+        from .openai_scoring import score_options
+
+        return score_options(self, prompts, items, method, adapter)
+
+    @property
+    def tokenizer(self) -> Any:
+        if self._tokenizer is None:
+            if self.tokenizer_path is None:
+                raise ValueError("score_options over an endpoint needs tokenizer= (the served model's local folder)")
+            from .chat import load_tokenizer
+
+            self._tokenizer = load_tokenizer(self.tokenizer_path)
+        return self._tokenizer
+
+    def close(self) -> None:
+        for client in self._clients or []:
+            client.close()
+        self._clients = None
+
+
+def generations(prompt: Prompt, response: Any, model: str, adapter: str | None, seconds: float) -> list[Generation]:
+    """A chat completion's choices as ``Generation``s (token counts from logprobs when present)."""
+    choices = sorted(response.choices, key=lambda c: c.index)
+    usage = response.usage
+    texts = [c.message.content or "" for c in choices]
+    counts = _split(usage.completion_tokens if usage else 0, texts)
+    out = []
+    for i, (choice, text) in enumerate(zip(choices, texts, strict=True)):
+        tokens = choice.logprobs.content if choice.logprobs is not None and choice.logprobs.content else None
+        out.append(Generation(
+            item_id=prompt.item_id, text=text, model=model, adapter=adapter, prompt_template=prompt.template,
+            sample=i, prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=len(tokens) if tokens is not None else counts[i], latency_s=seconds,
+            logprob=sum(t.logprob for t in tokens) if tokens is not None else None,
+        ))
+    return out
+
+
+def _split(total: int, texts: list[str]) -> list[int]:
+    """Share a response's completion tokens out over its choices by text length (when the server
+    gives no per-choice count)."""
+    chars = sum(len(t) for t in texts)
+    if not texts or chars == 0:
+        return [total // max(len(texts), 1)] * len(texts)
+    shares = [total * len(t) // chars for t in texts]
+    shares[0] += total - sum(shares)
+    return shares
+
+
+def _retryable(status: int) -> bool:
+    return status in RETRY_STATUS or status >= 500
+
+
+def _describe(error: BaseException | None) -> str:
+    if error is None:
+        return "no attempt made"
+    status = getattr(error, "status_code", None)
+    return f"HTTP {status}: {error}" if status else f"{type(error).__name__}: {error}"

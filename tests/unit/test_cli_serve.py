@@ -1,0 +1,62 @@
+"""``ragreason serve``: prints the URL, stops the server on Ctrl-C and on failure, names bad flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragreason.cli import main
+from ragreason.generate import ServerStartError
+
+
+class FakeServer:
+    instances: list[FakeServer] = []
+
+    def __init__(self, model, *, adapters, fail=False, **kw):
+        from ragreason.generate import as_specs
+
+        self.model, self.adapters, self.kw = model, as_specs(adapters), kw
+        self.served_name, self.base_url, self.log_file = model, "http://127.0.0.1:4321/v1", "/tmp/x.log"
+        self.checks, self.stopped = 0, False
+        FakeServer.instances.append(self)
+
+    def start(self):
+        if self.model == "broken":
+            raise ServerStartError("the vLLM server exited with code 1; last lines: boom")
+        return self
+
+    def check(self):
+        self.checks += 1
+        if self.checks == 2:
+            raise KeyboardInterrupt
+
+    def stop(self):
+        self.stopped = True
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    import ragreason.cli.serve as serve
+
+    FakeServer.instances.clear()
+    monkeypatch.setattr(serve, "VLLMServer", FakeServer)
+    monkeypatch.setattr(serve.time, "sleep", lambda s: None)
+    return FakeServer.instances
+
+
+def test_serve_prints_the_url_and_stops_on_ctrl_c(fake, capsys, tmp_path):
+    code = main(["serve", "--model", "m", "--adapter", f"ft={tmp_path}", "--api-key", "k", "--kv-cache-gb", "0.5"])
+    out = capsys.readouterr().out
+    assert code == 0 and "serving m at http://127.0.0.1:4321/v1" in out and f"adapter ft: {tmp_path}" in out
+    server = fake[0]
+    assert server.stopped and server.kw["api_key"] == "k" and server.kw["kv_cache_bytes"] == 1 << 29
+    assert server.kw["host"] == "127.0.0.1"
+
+
+def test_a_server_that_fails_to_start_is_an_error(fake, capsys):
+    assert main(["serve", "--model", "broken"]) == 1
+    assert "boom" in capsys.readouterr().err and fake[0].stopped
+
+
+def test_a_bad_adapter_flag_names_the_form(fake, capsys):
+    assert main(["serve", "--model", "m", "--adapter", "no-equals-sign"]) == 2
+    assert "name=path" in capsys.readouterr().err
