@@ -1,0 +1,132 @@
+"""Fine-tuning benchmarks: training throughput and memory, and the effect of a LoRA on accuracy.
+
+Usage (record the printed tables in benchmarks/RESULTS.md with the command):
+    .venv/bin/python benchmarks/finetune.py throughput --r 8 --steps 10 --threads 1
+    .venv/bin/python benchmarks/finetune.py effect --adapter runs/pw-lora --limit 600 --votes 5
+
+``throughput`` fine-tunes the packaged SmolLM2-135M-Instruct on ProofWriter_train prompts (answer
+target, direct-en template) for a fixed number of steps in a fresh process, and reports tokens/s
+(training tokens, padding excluded, evaluation excluded) and the process's peak resident memory.
+``effect`` answers ProofWriter_dev through the real pipeline with the vLLM generator, base model and
+adapter, greedy and with ``--votes`` samples at temperature 0.7, and prints accuracy with bootstrap
+intervals and the paired test. Train the adapter with ``ragreason finetune`` (command in RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+log = logging.getLogger("bench.finetune")
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+
+
+def proofwriter(split: str) -> list:
+    from ragreason.data import load_items
+    from ragreason.paths import shared_data_dir
+
+    folder = shared_data_dir()
+    if folder is None:
+        raise SystemExit("the shared data folder is missing (set RAGREASON_DATA)")
+    return load_items(folder / "logic_lm" / f"ProofWriter_{split}.json", "logic-lm")
+
+
+def builder():
+    from ragreason.prompt import PromptBuilder
+
+    return PromptBuilder("direct-en", closed_world=False)
+
+
+def throughput(args: argparse.Namespace) -> None:
+    """One configuration per process, so that the peak memory is this configuration's."""
+    import tempfile
+
+    from ragreason.finetune import LoraSpec, TrainSpec, finetune
+
+    items = proofwriter("train")[: args.steps * args.batch_size]
+    spec = TrainSpec(max_steps=args.steps, batch_size=args.batch_size, lr=2e-4, threads=args.threads,
+                     precision=args.precision, max_length=args.max_length, logging_steps=args.steps,
+                     save_steps=10_000, warmup=0.0)
+    with tempfile.TemporaryDirectory() as out:
+        info = finetune(items, out_dir=out, builder=builder(), lora=LoraSpec(r=args.r, target_modules=args.modules),
+                        spec=spec, progress=False)
+    m = info.metrics
+    row = [args.r, args.modules, m["precision"], args.threads, args.batch_size, m["steps"],
+           round(m["train_seconds"] / m["steps"], 2), m["tokens_per_second"], round(m["peak_memory_mb"])]
+    print(table(["r", "modules", "precision", "threads", "batch", "steps", "s/step", "tokens/s", "peak RSS MiB"],
+                [row]))
+    print(json.dumps({"throughput": dict(zip(["r", "modules", "precision", "threads", "batch", "steps", "s_per_step",
+                                              "tokens_per_second", "peak_rss_mib"], row, strict=True))}))
+
+
+def effect(args: argparse.Namespace) -> None:
+    from ragreason.bench.stats import accuracy, paired
+    from ragreason.finetune import check_adapter
+    from ragreason.generate import VLLMGenerator
+    from ragreason.models import default_llm_path
+    from ragreason.pipeline import Sampling, answer
+
+    items = proofwriter("dev")[: args.limit]
+    base_model = default_llm_path()
+    check_adapter(args.adapter, base_model)
+    runs = Path(args.runs)
+    runs.mkdir(parents=True, exist_ok=True)
+    results: dict[str, list[bool]] = {}
+    with VLLMGenerator(base_model, adapters={"ft": args.adapter}, seed=args.seed) as llm:
+        for adapter in (None, "ft"):
+            for n in (1, args.votes):
+                name = f"{adapter or 'base'}-n{n}"
+                started = time.perf_counter()
+                answers = answer(items, builder=builder(), generator=llm, adapter=adapter, batch_size=64,
+                                 sampling=Sampling(n=n, max_tokens=args.max_tokens), out=runs / f"{name}.jsonl")
+                results[name] = [a.choice == i.answer for a, i in zip(answers, items, strict=True)]
+                answered = sum(a.choice is not None for a in answers) / len(items)
+                log.info("%s: %.3f in %.0f s (answered %.3f)", name, sum(results[name]) / len(items),
+                         time.perf_counter() - started, answered)
+    rows = []
+    for name, correct in results.items():
+        est = accuracy(correct)
+        rows.append([name, len(correct), f"{est.value:.3f}", f"[{est.low:.3f}, {est.high:.3f}]"])
+    print(table(["condition", "items", "accuracy", "95% CI"], rows))
+    for n in (1, args.votes):
+        test = paired(results[f"ft-n{n}"], results[f"base-n{n}"])
+        print(f"ft vs base, n={n}: diff {test.diff.value:+.3f} [{test.diff.low:+.3f}, {test.diff.high:+.3f}], "
+              f"only ft right {test.only_a}, only base right {test.only_b}, McNemar p={test.p_value:.2g}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    tp = sub.add_parser("throughput")
+    tp.add_argument("--r", type=int, default=8)
+    tp.add_argument("--modules", default="all-linear")
+    tp.add_argument("--steps", type=int, default=10)
+    tp.add_argument("--batch-size", type=int, default=4)
+    tp.add_argument("--max-length", type=int, default=1024)
+    tp.add_argument("--threads", type=int, default=1)
+    tp.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    ef = sub.add_parser("effect")
+    ef.add_argument("--adapter", required=True)
+    ef.add_argument("--limit", type=int, default=600)
+    ef.add_argument("--votes", type=int, default=5)
+    ef.add_argument("--max-tokens", type=int, default=16)
+    ef.add_argument("--seed", type=int, default=0)
+    ef.add_argument("--runs", default="runs/finetune-effect", help="resumable answer logs (JSONL)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    {"throughput": throughput, "effect": effect}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
