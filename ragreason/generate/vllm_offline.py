@@ -27,6 +27,7 @@ from .base import DEFAULT_MAX_TOKENS, GenerationError, amortised, check_sampling
 from .chat import render_ids
 from .scoring import DEFAULT_METHOD
 from .scoring import score_options as _score_options
+from .vllm_compat import hidden_modules
 from .vllm_options import EngineOptions, vllm_env
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,8 @@ class VLLMGenerator:
         kwargs = self.options.engine_kwargs(self.adapters)
         log.info("starting vLLM on %s with %s", self.model, kwargs)
         started = time.perf_counter()
-        llm = LLM(model=self.model, **kwargs)
+        with hidden_modules():  # numba/llvmlite (loaded by bm25s) break vLLM's start-up scan
+            llm = LLM(model=self.model, **kwargs)
         log.info("vLLM ready in %.1f s", time.perf_counter() - started)
         VLLMGenerator._live = weakref.ref(self)
         return llm
