@@ -178,7 +178,7 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
         "shots": builder.shots, "max_context_tokens": builder.max_context_tokens,
         "model": getattr(generator, "model_name", type(generator).__name__), "adapter": adapter,
-        "sampling": sampling.__dict__, "score": score, "voter": [voter.strategy, voter.weights],
+        "sampling": sampling.__dict__, "score": score, "voter": [voter.strategy, voter.weights, voter.tie_break],
         "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
         "reader": getattr(reader, "__name__", type(reader).__name__),
     }

@@ -5,7 +5,7 @@ Strategies:
 - ``weighted``: each vote counts its source's weight (e.g. that prompt's or adapter's validation accuracy);
 - ``first``: the first readable vote wins (no voting).
 Ties go to the option with the highest summed log-probability when every tied vote has one, else to
-the option voted first. Unreadable votes are abstentions: counted and reported, never a fallback "A".
+the option voted first (``tie_break="first"`` always takes the option voted first). Unreadable votes are abstentions: counted and reported, never a fallback "A".
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def vote_from_scores(scores: Mapping[str, float], source: str = "scores") -> Vot
 
 class Voter:
     def __init__(self, strategy: str = "majority", weights: Mapping[str, float] | None = None,
-                 default_weight: float = 1.0) -> None:
+                 default_weight: float = 1.0, tie_break: str = "logprob") -> None:
+        if tie_break not in ("logprob", "first"):
+            raise ValueError(f"tie_break must be 'logprob' or 'first', got {tie_break!r}")
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown voting strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
         if strategy == "weighted" and not weights:
@@ -60,6 +62,7 @@ class Voter:
         self.strategy = strategy
         self.weights = dict(weights or {})
         self.default_weight = default_weight
+        self.tie_break = tie_break
 
     def weight(self, vote: Vote) -> float:
         return self.weights.get(vote.source, self.default_weight) if self.strategy == "weighted" else 1.0
@@ -87,7 +90,7 @@ class Voter:
             return readable[0].choice
         top = max(tally.values())
         tied = [c for c in tally if tally[c] == top]  # dicts keep first-vote order
-        if len(tied) == 1:
+        if len(tied) == 1 or self.tie_break == "first":
             return tied[0]
         return _break_tie(tied, readable)
 

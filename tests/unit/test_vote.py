@@ -78,3 +78,11 @@ def test_votes_from_generations_extract_and_label_sources():
     assert votes[1].source == generation_source(gens[1]) == "m|ft|direct-en"
     answer = Voter().vote("i", votes, generations=gens)
     assert answer.choice == "B" and answer.abstentions == 1 and len(answer.generations) == 3
+
+
+def test_tie_break_first_ignores_logprobs():
+    votes = [Vote("A", logprob=-5.0), Vote("B", logprob=-1.0)]
+    assert Voter().vote("i", votes).choice == "B"
+    assert Voter(tie_break="first").vote("i", votes).choice == "A"
+    with pytest.raises(ValueError, match="tie_break"):
+        Voter(tie_break="random")

@@ -1,0 +1,77 @@
+"""The report as markdown: one table to read at a glance, then paired tests, slices, stages, plots."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import Report
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def render(report: Report, plots: list[str]) -> str:
+    lines = [f"# Benchmark: {report.name}", "",
+             f"{report.n_test} test items, {report.n_train} training items; config hash `{report.config_hash}`.", ""]
+    lines += _main_table(report) + [""] + _pairs_table(report) + [""] + _stages(report)
+    lines += [""] + _slices(report)
+    if plots:
+        lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]
+    return "\n".join(lines) + "\n"
+
+
+def _main_table(report: Report) -> list[str]:
+    out = ["| arm | accuracy % [95% CI] | vs base (pp) [95% CI] | McNemar p | unanswered % | "
+           "abstaining samples % | prompt tok/item | output tok/item | seconds | items/s |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in report.rows:
+        vs = r.vs_base
+        diff = f"{100 * vs['diff']:+.1f} [{100 * vs['low']:+.1f}, {100 * vs['high']:+.1f}]" if vs else "—"
+        p = f"{vs['p']:.3g}" if vs else "—"
+        out.append(f"| {r.arm} | {_pct(r.accuracy)} [{_pct(r.low)}, {_pct(r.high)}] | {diff} | {p} | "
+                   f"{_pct(r.unanswered)} | {_pct(r.abstained_samples)} | {r.prompt_tokens:.0f} | "
+                   f"{r.output_tokens:.1f} | {r.seconds:.1f} | {r.items_per_s:.2f} |")
+    return out
+
+
+def _pairs_table(report: Report) -> list[str]:
+    arms = [r.arm for r in report.rows]
+    out = ["## Paired differences (row minus column, percentage points; * p < 0.05, McNemar exact)", "",
+           "| | " + " | ".join(arms) + " |", "|---|" + "---|" * len(arms)]
+    for a in arms:
+        cells = []
+        for b in arms:
+            if a == b:
+                cells.append("—")
+                continue
+            pair = report.pairs[a][b]
+            cells.append(f"{100 * pair['diff']:+.1f}{'*' if pair['p'] < 0.05 else ''}")
+        out.append(f"| {a} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _stages(report: Report) -> list[str]:
+    out = ["## Time per stage", "", "| stage | seconds |", "|---|---|"]
+    out += [f"| {name} | {sec:.1f} |" for name, sec in report.stages.items()]
+    out.append(f"| **total** | {sum(report.stages.values()):.1f} |")
+    for name, info in report.finetune.items():
+        seconds = f"{info.get('train_seconds', 0):.0f} s"
+        reused = info.get("reused")
+        note = f"reused from the cache (trained earlier in {seconds})" if reused else f"trained in {seconds}"
+        out.append(f"\nAdapter `{name}`: {note}.")
+    return out
+
+
+def _slices(report: Report) -> list[str]:
+    keys = sorted({k for arm in report.slices.values() for k in arm})
+    if not keys:
+        return []
+    arms = [r.arm for r in report.rows]
+    out = ["## Accuracy % by slice (n)", "", "| slice | " + " | ".join(arms) + " |", "|---|" + "---|" * len(arms)]
+    for key in keys:
+        cells = [report.slices[a].get(key) for a in arms]
+        n = next((c["n"] for c in cells if c), 0)
+        out.append(f"| {key} ({n}) | " + " | ".join(_pct(c["accuracy"]) if c else "—" for c in cells) + " |")
+    return out

@@ -1,0 +1,135 @@
+"""The benchmark report: per-arm accuracy with intervals, paired tests, slices, cost; md/csv/json + plots."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import BenchConfig
+from .stats import accuracy, paired
+
+if TYPE_CHECKING:
+    from .run import RunRecord
+
+
+@dataclass(frozen=True)
+class ArmRow:
+    arm: str
+    condition: str
+    votes: int
+    n: int
+    accuracy: float
+    low: float
+    high: float
+    unanswered: float
+    abstained_samples: float
+    prompt_tokens: float
+    output_tokens: float
+    seconds: float
+    items_per_s: float
+    vs_base: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    config_hash: str
+    rows: list[ArmRow]
+    pairs: dict[str, dict[str, dict[str, float]]]
+    slices: dict[str, dict[str, dict[str, float]]]
+    stages: dict[str, float]
+    finetune: dict[str, dict[str, Any]]
+    n_train: int
+    n_test: int
+
+
+def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str, float],
+                 finetune: dict[str, dict[str, Any]], *, n_train: int = 0) -> Report:
+    by_arm: dict[str, list[RunRecord]] = defaultdict(list)
+    for r in records:
+        by_arm[r.arm].append(r)
+    for recs in by_arm.values():
+        recs.sort(key=lambda r: r.item_id)
+    rows = [_row(arm, recs, stages.get(f"answer {arm}", 0.0)) for arm, recs in by_arm.items()]
+    rows = [_with_base(row, by_arm) for row in rows]
+    pairs = {a: {b: _pair(by_arm[a], by_arm[b]) for b in by_arm if b != a} for a in by_arm}
+    n_test = len(next(iter(by_arm.values()))) if by_arm else 0
+    return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, n_test)
+
+
+def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:
+    est = accuracy([r.correct for r in recs])
+    n = len(recs)
+    samples = sum(r.samples for r in recs)
+    return ArmRow(
+        arm=arm, condition=recs[0].condition, votes=recs[0].votes, n=n, accuracy=est.value, low=est.low,
+        high=est.high, unanswered=sum(r.choice is None for r in recs) / n,
+        abstained_samples=sum(r.abstentions for r in recs) / samples if samples else 0.0,
+        prompt_tokens=sum(r.prompt_tokens for r in recs) / n, output_tokens=sum(r.completion_tokens for r in recs) / n,
+        seconds=seconds, items_per_s=n / seconds if seconds > 0 else 0.0,
+    )
+
+
+def _base_for(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> str | None:
+    for name in (f"base@{row.votes}", "base@1"):
+        if name in by_arm and name != row.arm:
+            return name
+    return None
+
+
+def _with_base(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> ArmRow:
+    base = _base_for(row, by_arm)
+    if base is None:
+        return row
+    return ArmRow(**{**asdict(row), "vs_base": {"base": base, **_pair(by_arm[row.arm], by_arm[base])}})
+
+
+def _pair(a: list[RunRecord], b: list[RunRecord]) -> dict[str, float]:
+    if [r.item_id for r in a] != [r.item_id for r in b]:
+        raise ValueError("paired comparison needs the same items in both arms")
+    test = paired([r.correct for r in a], [r.correct for r in b])
+    return {"diff": test.diff.value, "low": test.diff.low, "high": test.diff.high, "p": test.p_value,
+            "only_this": test.only_a, "only_other": test.only_b}
+
+
+def _slices(by_arm: dict[str, list[RunRecord]]) -> dict[str, dict[str, dict[str, float]]]:
+    """Accuracy per arm by each slice key ("depth=2", "options=3", "lang=zh"), with counts."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for arm, recs in by_arm.items():
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for r in recs:
+            for key, value in r.slices.items():
+                groups[f"{key}={value}"].append(r.correct)
+        out[arm] = {g: {"n": len(v), "accuracy": sum(v) / len(v)} for g, v in sorted(groups.items())}
+    return out
+
+
+def write_report(report: Report, out: Path) -> None:
+    from .plots import write_plots
+
+    plots = write_plots(report, out)
+    (out / "report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "report.csv").write_text(to_csv(report), encoding="utf-8")
+    (out / "report.md").write_text(to_markdown(report, plots), encoding="utf-8")
+
+
+def to_csv(report: Report) -> str:
+    buffer = io.StringIO()
+    fields = [f for f in ArmRow.__dataclass_fields__ if f != "vs_base"] + ["diff_vs_base", "p_vs_base"]
+    writer = csv.writer(buffer)
+    writer.writerow(fields)
+    for row in report.rows:
+        values = [getattr(row, f) for f in fields[:-2]]
+        writer.writerow(values + [row.vs_base.get("diff", ""), row.vs_base.get("p", "")])
+    return buffer.getvalue()
+
+
+def to_markdown(report: Report, plots: list[str] | None = None) -> str:
+    from .markdown import render
+
+    return render(report, plots or [])

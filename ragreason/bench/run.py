@@ -1,0 +1,139 @@
+"""``run_bench``: every arm over the same test items; records written as they are made; resumable.
+
+Each arm's answers go to ``<out>/answers/<arm>-<config hash>.jsonl`` item by item (the pipeline's
+resumable log), each record carrying the gold answer, whether it is right, the tokens and latency
+and the config hash; a changed config writes new files and never reuses stale records. At the end
+``records.jsonl`` gathers them and the report is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..pipeline import answer
+from ..types import Answer, Item
+from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
+from .components import build_generator, build_retriever, builder_for, train_adapter
+from .config import BenchConfig
+from .report import Report, build_report, write_report
+from .split import load_split
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    item_id: str
+    arm: str
+    condition: str
+    votes: int
+    choice: str | None
+    gold: str | None
+    correct: bool
+    abstentions: int
+    samples: int
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    config_hash: str
+    slices: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Stages:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def time(self, name: str):
+        start = time.perf_counter()
+        log.info("stage %s ...", name)
+        yield
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 2)
+        log.info("stage %s: %.1f s", name, self.seconds[name])
+
+
+def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
+    out = config.resolve(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stages = Stages()
+    with stages.time("load data"):
+        split = load_split(config)
+    retriever = None
+    if config.needs_retrieval():
+        with stages.time("build retriever"):
+            retriever = build_retriever(config, split.train, split.test)
+    adapters, finetune_info = _adapters(config, split.train, retriever, stages, progress)
+    generator = build_generator(config, adapters)
+    try:
+        with stages.time("start engine"):
+            generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
+        records: list[RunRecord] = []
+        for arm in arms_for(config):
+            with stages.time(f"answer {arm.name}"):
+                records += _run_arm(config, arm, split.test, generator, retriever, out, progress)
+    finally:
+        generator.close()
+    _write_records(out / "records.jsonl", records)
+    report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
+    write_report(report, out)
+    return report
+
+
+def _adapters(config, train, retriever, stages: Stages, progress: bool):
+    adapters: dict[str, Path] = {}
+    info: dict[str, dict[str, Any]] = {}
+    wanted = {c for c in config.conditions}
+    plan = [(FT_ADAPTER, False, wanted & {"ft", "ft+rag"}), (RAFT_ADAPTER, True, wanted & {"rag+ft"})]
+    for name, with_context, conditions in plan:
+        if not conditions:
+            continue
+        with stages.time(f"fine-tune {name}"):
+            folder, seconds, reused = train_adapter(config, train, retriever, with_context=with_context,
+                                                    progress=progress)
+        adapters[name] = folder
+        info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused}
+    return adapters, info
+
+
+def _run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator, retriever, out: Path,
+             progress: bool) -> list[RunRecord]:
+    digest = config.digest()
+    path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
+    answers = answer(
+        items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
+        retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
+        batch_size=config.batch_size, reader=arm.reader, progress=progress,
+        score=arm.score,
+        record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
+                                      "config_hash": digest, "arm": arm.name},
+    )
+    return [_record(arm, item, a, digest) for item, a in zip(items, answers, strict=True)]
+
+
+def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
+    gens = a.generations
+    calls = gens if arm.sampling.separate else gens[:1]
+    slices = {k: item.meta[k] for k in ("depth", "lang", "dataset", "kind", "domain") if k in item.meta}
+    slices["options"] = len(item.options)
+    return RunRecord(
+        item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
+        correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
+        prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
+        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices,
+    )
+
+
+def _write_records(path: Path, records: list[RunRecord]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_records(path: str | Path) -> list[RunRecord]:
+    return [RunRecord(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]

@@ -1,0 +1,106 @@
+"""A whole benchmark, end to end, on a tiny model: every condition, fine-tuning, vLLM, the report.
+The report's numbers are recomputed here from the records."""
+
+import json
+
+import pytest
+import yaml
+from tiny_model import build_tiny_model
+
+from ragreason.bench.run import read_records, run_bench
+from ragreason.bench.stats import accuracy, paired
+from ragreason.bench.validate import load_config
+from ragreason.synth import SynthConfig, generate, write_jsonl
+
+
+@pytest.fixture(scope="module")
+def bench_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bench")
+    tiny_model_dir = build_tiny_model(root / "tiny", max_positions=4096)  # the tiny tokenizer makes long prompts
+    write_jsonl(generate(8, SynthConfig(lang="en", seed=3, questions_per_problem=2)), root / "synth.jsonl")
+    config = {
+        "name": "tiny", "out": "out", "votes": [1, 3],
+        "data": {"format": "competition", "path": "synth.jsonl", "test_fraction": 0.5},
+        "model": {"path": str(tiny_model_dir), "options": {"dtype": "float32", "max_model_len": 4096,
+                                                           "kv_cache_bytes": 128 << 20}},
+        "prompt": {"template": "direct", "max_context_tokens": 300},
+        "retrieval": {"kind": "hybrid", "top_k": 2, "knowledge": str(root / "kb")},
+        "finetune": {"max_steps": 2, "batch_size": 2, "max_length": 4096},
+        "sampling": {"max_tokens": 6},
+    }
+    (root / "kb").mkdir()
+    (root / "kb" / "rules.md").write_text("# Kinship\nA parent's parent is a grandparent.\n\n# Order\n"
+                                          "If A is taller than B and B is taller than C, A is taller than C.\n")
+    (root / "bench.yaml").write_text(yaml.safe_dump(config))
+    return root
+
+
+@pytest.fixture(scope="module")
+def result(bench_dir, monkeypatch_module):
+    monkeypatch_module.setenv("RAGREASON_HOME", str(bench_dir / "home"))
+    config = load_config(bench_dir / "bench.yaml")
+    return config, run_bench(config, progress=False)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_every_arm_runs_on_the_same_items(result, bench_dir):
+    config, report = result
+    arms = [r.arm for r in report.rows]
+    assert arms == ["base@1", "base@3", "rag@1", "rag@3", "ft@1", "ft@3", "rag+ft@1", "rag+ft@3", "ft+rag@1",
+                    "ft+rag@3", "competition-baseline@3"]
+    records = read_records(bench_dir / "out" / "records.jsonl")
+    by_arm = {a: sorted(r.item_id for r in records if r.arm == a) for a in arms}
+    assert len({tuple(ids) for ids in by_arm.values()}) == 1 and report.n_test == len(by_arm["base@1"]) > 0
+    assert all(r.config_hash == report.config_hash for r in records)
+
+
+def test_report_numbers_match_the_records(result, bench_dir):
+    _, report = result
+    records = read_records(bench_dir / "out" / "records.jsonl")
+    for row in report.rows:
+        mine = sorted((r for r in records if r.arm == row.arm), key=lambda r: r.item_id)
+        est = accuracy([r.correct for r in mine])
+        assert (row.accuracy, row.low, row.high) == pytest.approx((est.value, est.low, est.high))
+        assert row.unanswered == pytest.approx(sum(r.choice is None for r in mine) / len(mine))
+        assert all(r.correct == (r.choice is not None and r.choice == r.gold) for r in mine)
+        if row.vs_base:
+            base = sorted((r for r in records if r.arm == row.vs_base["base"]), key=lambda r: r.item_id)
+            test = paired([r.correct for r in mine], [r.correct for r in base])
+            assert row.vs_base["diff"] == pytest.approx(test.diff.value)
+            assert row.vs_base["p"] == pytest.approx(test.p_value)
+    saved = json.loads((bench_dir / "out" / "report.json").read_text())
+    assert [r["accuracy"] for r in saved["rows"]] == [r.accuracy for r in report.rows]
+
+
+def test_samples_votes_and_baseline_recipe(result, bench_dir):
+    records = read_records(bench_dir / "out" / "records.jsonl")
+    assert {r.samples for r in records if r.arm == "base@1"} == {1}
+    assert {r.samples for r in records if r.arm == "ft@3"} == {3}
+    baseline = [r for r in records if r.condition == "competition-baseline"]
+    assert {r.samples for r in baseline} == {3} and all(r.choice is not None for r in baseline)  # fallback "A"
+
+
+def test_outputs_and_stages(result, bench_dir):
+    _, report = result
+    out = bench_dir / "out"
+    for name in ("report.md", "report.csv", "report.json", "accuracy.png", "votes.png", "cost.png"):
+        assert (out / name).is_file() and (out / name).stat().st_size > 0
+    md = (out / "report.md").read_text()
+    assert "![accuracy.png](accuracy.png)" in md and "| base@1 |" in md
+    assert {"load data", "build retriever", "fine-tune ft", "fine-tune raft", "start engine"} <= set(report.stages)
+    assert report.finetune["ft"]["path"] != report.finetune["raft"]["path"]
+
+
+def test_rerun_resumes_and_reuses_adapters(result, bench_dir):
+    config, first = result
+    answers = sorted((bench_dir / "out" / "answers").glob("*.jsonl"))
+    sizes = [p.stat().st_size for p in answers]
+    second = run_bench(config, progress=False)
+    assert all(info["reused"] for info in second.finetune.values())
+    assert [p.stat().st_size for p in sorted((bench_dir / "out" / "answers").glob("*.jsonl"))] == sizes
+    assert [r.accuracy for r in second.rows] == [r.accuracy for r in first.rows]
