@@ -100,3 +100,15 @@ def test_collator_pads_right_with_ignored_labels():
     assert out["input_ids"].tolist() == [[5, 6, 7], [8, 0, 0]]
     assert out["labels"].tolist() == [[IGNORE, 6, 7], [8, IGNORE, IGNORE]]
     assert out["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+
+
+@pytest.mark.parametrize("which", ["tiny_tokenizer", "smol_tokenizer"])
+def test_the_trained_prompt_is_the_one_the_generators_send(which, request):
+    from ragreason.generate.chat import render_ids
+
+    tokenizer = request.getfixturevalue(which)
+    builder = PromptBuilder("reasoning")
+    for item in (ITEM, Item("z1", "小红的父亲是谁？", ("小明", "小刚"), "A", "小明是小红的父亲。")):
+        example = builder.training_example(item)
+        encoded = encode_example(example, tokenizer)
+        assert list(encoded.input_ids[: encoded.prompt_length]) == render_ids(tokenizer, example.prompt)
