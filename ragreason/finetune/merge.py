@@ -6,12 +6,13 @@ one base model (vLLM serves many adapters over one copy of the base).
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .info import AdapterInfo, check_adapter, read_info
+from .info import INFO_FILE, AdapterInfo, AdapterMismatchError, check_adapter, read_info
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +21,28 @@ def load_with_adapter(adapter_dir: str | Path, base_model: str | Path | None = N
                       dtype: str = "float32", device: str = "cpu") -> Any:
     """The base model (default: the one the adapter was trained on) with the adapter, in eval mode.
 
-    Raises ``AdapterMismatchError`` when ``base_model`` has another shape than the training base."""
+    Raises ``AdapterMismatchError`` when ``base_model`` has another shape than the training base:
+    checked before loading from ``ragreason.json``, or (for an adapter made elsewhere) from peft's
+    shape errors."""
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    info = _info(adapter_dir)
-    base = str(base_model or info.base_model)
-    check_adapter(adapter_dir, base)
+    config = _adapter_config(adapter_dir)
+    info = read_info(adapter_dir) if (Path(adapter_dir) / INFO_FILE).is_file() else None
+    base = str(base_model or (info.base_model if info else config.get("base_model_name_or_path") or ""))
+    if not base:
+        raise ValueError(f"{adapter_dir} names no base model; pass base_model")
+    if info is not None:
+        check_adapter(adapter_dir, base)
     model = AutoModelForCausalLM.from_pretrained(base, dtype=getattr(torch, dtype)).to(device)
-    return PeftModel.from_pretrained(model, str(adapter_dir)).eval()
+    try:
+        return PeftModel.from_pretrained(model, str(adapter_dir)).eval()
+    except RuntimeError as error:
+        if "size mismatch" not in str(error):
+            raise
+        raise AdapterMismatchError(f"the adapter in {adapter_dir} does not fit {base}: its tensor shapes differ "
+                                   f"({str(error).splitlines()[-1].strip()})") from error
 
 
 def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Path | None = None) -> Path:
@@ -54,7 +67,13 @@ def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Pat
     return out
 
 
-def _info(adapter_dir: str | Path) -> AdapterInfo:
-    if not (Path(adapter_dir) / "adapter_config.json").is_file():
+def _adapter_config(adapter_dir: str | Path) -> dict[str, Any]:
+    file = Path(adapter_dir) / "adapter_config.json"
+    if not file.is_file():
         raise FileNotFoundError(f"{adapter_dir} holds no LoRA adapter (no adapter_config.json)")
+    return json.loads(file.read_text(encoding="utf-8"))
+
+
+def _info(adapter_dir: str | Path) -> AdapterInfo:
+    _adapter_config(adapter_dir)
     return read_info(adapter_dir)

@@ -136,6 +136,17 @@ def test_an_adapter_on_the_wrong_base_fails_clearly(trained, default_llm):
         load_with_adapter(out, default_llm)
 
 
+def test_an_adapter_made_elsewhere_is_checked_by_its_shapes(trained, default_llm, tmp_path):
+    import shutil
+
+    _, out = trained
+    foreign = tmp_path / "foreign"
+    shutil.copytree(out, foreign, ignore=shutil.ignore_patterns("ragreason.json", "checkpoints"))
+    assert load_with_adapter(foreign) is not None  # its base named by adapter_config.json
+    with pytest.raises(AdapterMismatchError, match="tensor shapes differ"):
+        load_with_adapter(foreign, default_llm)
+
+
 def test_merge_gives_the_same_greedy_outputs(trained, tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
