@@ -85,7 +85,7 @@ def finetune(
         template=_template_name(builder), target=spec.target, lora=lora.to_dict(), train=spec.to_dict(),
         examples={"train": len(encoding.examples), "tokens": encoding.tokens, "distracted": len(distracted),
                   "skipped": [{"item_id": s.item_id, "reason": s.reason} for s in encoding.skipped]},
-        metrics={**metrics, "device": device, "precision": precision},
+        metrics={**metrics, "device": device, "precision": precision, "batch_size": spec.batch_for(device)},
         history=[h for h in trainer.state.log_history if "loss" in h or "eval_accuracy" in h],
         versions=library_versions(),
     )

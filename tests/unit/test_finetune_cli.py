@@ -32,6 +32,7 @@ def test_finetune_command_trains_and_reports(data, tmp_path, tiny_model_dir, cap
     info = read_info(out)
     assert info.lora["r"] == 4 and info.lora["target_modules"] == ["q_proj", "v_proj"]
     assert info.train["max_steps"] == 2 and info.template == "direct-en" and info.metrics["eval_items"] == 2
+    assert info.metrics["batch_size"] == 4 and info.metrics["device"] == "cpu"
     adapter_config = json.loads((out / "adapter_config.json").read_text())
     assert sorted(adapter_config["target_modules"]) == ["q_proj", "v_proj"]
 
