@@ -72,8 +72,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     logging.getLogger("ragreason.finetune").setLevel(logging.INFO)
     builder = PromptBuilder(args.template, closed_world=not args.open_world)
-    info = finetune(train, out_dir=args.out, builder=builder, base_model=args.base_model, retriever=retriever,
-                    eval_items=evals, lora=lora, spec=spec, resume=args.resume, progress=not args.no_progress)
+    try:
+        info = finetune(train, out_dir=args.out, builder=builder, base_model=args.base_model, retriever=retriever,
+                        eval_items=evals, lora=lora, spec=spec, resume=args.resume, progress=not args.no_progress)
+    except (ValueError, OSError) as error:  # a used out_dir, a changed run, too-long examples, a bad model path
+        print(f"error: {error}")
+        return 1
     print(f"adapter: {info.path}")
     print(f"  base model: {info.base_model}; template {info.template}; target {info.target}")
     print(f"  examples: {info.examples['train']} trained, {len(info.examples['skipped'])} skipped (too long), "

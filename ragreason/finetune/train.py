@@ -142,6 +142,9 @@ def _checkpoint_to_resume(folder: Path, resume: bool | str | Path, run: dict[str
         checkpoint = str(resume)
         if not Path(checkpoint).is_dir():
             raise FileNotFoundError(f"no checkpoint folder at {checkpoint}")
+    elif folder.is_dir() and any(folder.glob("checkpoint-*")):
+        raise FileExistsError(f"{folder} already holds checkpoints; resume=True (--resume) continues that run, "
+                              "or use a new out_dir")
     if checkpoint is not None and record.is_file():
         before = json.loads(record.read_text(encoding="utf-8"))
         if before != run:

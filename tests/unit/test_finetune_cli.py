@@ -35,6 +35,10 @@ def test_finetune_command_trains_and_reports(data, tmp_path, tiny_model_dir, cap
     assert info.metrics["batch_size"] == 4 and info.metrics["device"] == "cpu"
     adapter_config = json.loads((out / "adapter_config.json").read_text())
     assert sorted(adapter_config["target_modules"]) == ["q_proj", "v_proj"]
+    again = ["finetune", "--data", str(data), "-f", "mcq", "--out", str(out), "--base-model", str(tiny_model_dir),
+             "--template", "direct-en", "--max-steps", "2", "--batch-size", "4", "--threads", "1", "--no-progress"]
+    assert main(again) == 1
+    assert "already holds checkpoints; resume=True (--resume)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("flags", "message"), [

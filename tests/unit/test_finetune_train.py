@@ -123,6 +123,8 @@ def test_training_resumes_from_a_checkpoint_to_the_same_adapter(trained, base_di
     assert first.keys() == again.keys()
     for name in first:
         assert (first[name] - again[name]).abs().max() < 1e-4, name
+    with pytest.raises(FileExistsError, match="already holds checkpoints"):
+        finetune(ITEMS, out_dir=copy, builder=BUILDER, base_model=base_dir, lora=LORA, spec=SPEC, progress=False)
     with pytest.raises(ValueError, match="the run's train changed"):
         finetune(ITEMS, out_dir=copy, builder=BUILDER, base_model=base_dir, lora=LORA, spec=SPEC, lr=1e-3,
                  progress=False, resume=True)
