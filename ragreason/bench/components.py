@@ -36,24 +36,36 @@ def corpus_lang(items: Sequence[Item]) -> str:
 def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item]):
     """The retriever the rag conditions serve with (and rag+ft trains with)."""
     from ..embed import default_embedder_name, make_embedder
-    from ..retrieve import DenseRetriever, ExampleRetriever, GraphRetriever, HybridRetriever, LexicalRetriever
+    from ..retrieve import ExampleRetriever, GraphRetriever, HybridRetriever
 
     r = config.retrieval
-    if r.kind == "graph":
-        return GraphRetriever(build=graph_for, top_k=r.top_k)
-    name = default_embedder_name(corpus_lang([*train, *test])) if r.embedder == "auto" else r.embedder
-    embedder = make_embedder(name)
-    if r.knowledge == "train":  # solved training items as context (never a test item)
-        return ExampleRetriever(train, embedder, top_k=r.top_k, exclude=test)
-    from ..knowledge import load_knowledge
+    parts = []
+    need_embedder = (r.kind in ("dense", "hybrid") and r.knowledge is not None) or r.examples
+    embedder = None
+    if need_embedder:
+        embedder = make_embedder(default_embedder_name(corpus_lang([*train, *test])) if r.embedder == "auto"
+                                 else r.embedder)
+    if r.kind == "graph" or r.graph:
+        parts.append(GraphRetriever(build=graph_for, top_k=r.top_k))
+    if r.kind != "graph" and r.knowledge is not None:
+        parts += _knowledge_retrievers(config, embedder)
+    if r.examples:  # solved training items, never a test item
+        parts.append(ExampleRetriever(train, embedder, top_k=r.top_k, exclude=test))
+    return parts[0] if len(parts) == 1 else HybridRetriever(parts, top_k=r.top_k)
 
+
+def _knowledge_retrievers(config: BenchConfig, embedder) -> list:
+    from ..knowledge import load_knowledge
+    from ..retrieve import DenseRetriever, LexicalRetriever
+
+    r = config.retrieval
     docs = load_knowledge(config.resolve(r.knowledge))
-    if r.kind == "bm25":
-        return LexicalRetriever(docs, top_k=r.top_k)
-    dense = DenseRetriever.from_documents(docs, embedder, top_k=r.top_k)
-    if r.kind == "dense":
-        return dense
-    return HybridRetriever([dense, LexicalRetriever(docs, top_k=r.top_k)], top_k=r.top_k)
+    out = []
+    if r.kind in ("dense", "hybrid"):
+        out.append(DenseRetriever.from_documents(docs, embedder, top_k=r.top_k))
+    if r.kind in ("bm25", "hybrid"):
+        out.append(LexicalRetriever(docs, top_k=r.top_k))
+    return out
 
 
 def graph_for(item: Item):

@@ -58,12 +58,17 @@ class PromptConfig:
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """``knowledge``: a folder of documents, or ``"train"`` (the training items' problem texts)."""
+    """``kind`` searches the ``knowledge`` folder (dense, bm25 or hybrid), or is ``graph`` (each item's
+    own facts as a knowledge graph). ``examples`` adds similar solved training items, ``graph`` adds
+    the graph retriever; several sources are fused by reciprocal rank fusion. ``knowledge: null``
+    uses no folder. ``embedder``: "auto" picks by the data's language."""
 
     kind: str = "dense"
-    knowledge: str = "knowledge"
+    knowledge: str | None = "knowledge"
     top_k: int = 3
-    embedder: str = "minilm"
+    embedder: str = "auto"
+    examples: bool = False
+    graph: bool = False
 
 
 @dataclass(frozen=True)

@@ -172,9 +172,11 @@ def _retrieval_problems(config: BenchConfig) -> list[str]:
         problems.append(f"retrieval.kind: unknown retriever {r.kind!r} (known: {', '.join(RETRIEVERS)})")
     if r.embedder not in EMBEDDERS:
         problems.append(f"retrieval.embedder: unknown embedder {r.embedder!r} (known: {', '.join(EMBEDDERS)})")
-    if config.needs_retrieval() and r.kind != "graph" and r.knowledge != "train":
+    if config.needs_retrieval() and r.kind != "graph" and r.knowledge is not None:
         if not config.resolve(r.knowledge).is_dir():
-            problems.append(f"retrieval.knowledge: no such folder: {config.resolve(r.knowledge)} (or 'train')")
+            problems.append(f"retrieval.knowledge: no such folder: {config.resolve(r.knowledge)}")
+    if config.needs_retrieval() and r.kind != "graph" and r.knowledge is None and not (r.examples or r.graph):
+        problems.append("retrieval: nothing to retrieve from (give knowledge, or examples: true, or graph: true)")
     problems += _at_least(r, ("top_k",), 1, "retrieval")
     return problems
 

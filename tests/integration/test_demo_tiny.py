@@ -1,0 +1,55 @@
+"""The demo's own path (generate data, write a config, run the benchmark) on a tiny model."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from tiny_model import build_tiny_model
+
+from ragreason.bench.validate import validate_config
+from ragreason.demo import DemoOptions, demo_config, run_demo, write_data
+
+
+def test_demo_config_is_valid_for_both_modes(tmp_path):
+    for fast in (True, False):
+        options = DemoOptions(out=tmp_path / str(fast), fast=fast, train_problems=3, test_problems=2)
+        options.out.mkdir()
+        path = options.out / "demo.yaml"
+        path.write_text(yaml.safe_dump(demo_config(options, write_data(options))))
+        assert validate_config(path) == []
+        conditions = yaml.safe_load(path.read_text())["conditions"]
+        assert conditions == (["base", "rag"] if fast else ["base", "rag", "ft", "rag+ft"])
+
+
+def test_fast_demo_runs_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAGREASON_HOME", str(tmp_path / "home"))
+    model = build_tiny_model(tmp_path / "tiny", max_positions=4096)
+    cfg = (model / "config.json")
+    assert cfg.is_file()
+    options = DemoOptions(out=tmp_path / "demo", fast=True, model=str(model), train_problems=4, test_problems=2,
+                          votes=2)
+    original = demo_config
+
+    def tiny_config(opts, data):
+        config = original(opts, data)
+        config["model"]["options"] = {"dtype": "float32", "max_model_len": 4096, "kv_cache_bytes": 128 << 20}
+        return config
+
+    monkeypatch.setattr("ragreason.demo.demo_config", tiny_config)
+    report = run_demo(options, progress=False)
+    assert [r.arm for r in report.rows] == ["base@2", "rag@2"]
+    assert report.n_test == sum(1 for line in (options.out / "data" / "test.jsonl").open()
+                                for _ in yaml.safe_load(line)["questions"])
+    assert (options.out / "report" / "report.md").is_file() and Path(options.out / "demo.yaml").is_file()
+
+
+@pytest.mark.slow
+def test_real_demo_fast_mode_prints_the_table(tmp_path):
+    """`ragreason demo --fast` with the packaged model (several minutes)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "ragreason", "demo", "--fast", "--out", str(tmp_path / "d"),
+                          "--train-problems", "20", "--test-problems", "10"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "| base@5 |" in run.stdout and "report:" in run.stdout
