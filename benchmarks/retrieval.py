@@ -225,6 +225,25 @@ def embed(args) -> None:
         f"{args.threads} threads, best of {args.repeat}"
     )
     print(table(["model", "batch size", "sentences/s"], rows))
+    batched_vs_single(minilm, texts, args)
+
+
+def batched_vs_single(minilm, texts: list[str], args) -> None:
+    """DenseRetriever over the shipped knowledge base: ``retrieve_many`` against a loop of ``retrieve``."""
+    from ragreason.knowledge import load_knowledge
+    from ragreason.retrieve import DenseRetriever
+    from ragreason.types import Item
+
+    minilm.batch_size = 64
+    dense = DenseRetriever.from_documents(load_knowledge(), minilm, top_k=5)
+    items = [Item(id=str(i), question=t, options=("yes", "no")) for i, t in enumerate(texts)]
+    many, t_many = best_of(args.repeat, dense.retrieve_many, items)
+    single, t_single = best_of(args.repeat, lambda: [dense.retrieve(i) for i in items])
+    same = [[h.doc.id for h in c.hits] for c in many] == [[h.doc.id for h in c.hits] for c in single]
+    rate_many, rate_single = len(items) / t_many, len(items) / t_single
+    print(f"\nretrieve_many vs retrieve: {len(items)} questions over the shipped knowledge base "
+          f"({len(dense.store)} chunks, MiniLM, flat): {rate_many:,.0f} vs {rate_single:,.0f} questions/s, "
+          f"ratio {t_single / t_many:.1f}x; same documents: {same}")
 
 
 # ---------------------------------------------------------------- index build, save, load at 100k

