@@ -1,8 +1,10 @@
 """``ExampleRetriever``: the solved training items most similar to a question, as few-shot examples.
 
 Never the question itself (same id, or the same problem, question and options under another id),
-and never an item of the evaluation split: pass the evaluation items (or their ids) as ``exclude``
-and every training item that shares an id or its content with one of them is left out of the index.
+and never an item of the evaluation split: pass the evaluation items as ``exclude`` and every
+training item with the same content (problem text, question, options) is left out of the index;
+ids given as strings exclude by id. (Data sets reuse ids across splits, so items are matched by
+content: "logical_deduction_0" of train and of dev are different puzzles.)
 ``shots_many`` gives ``Item`` lists for ``PromptBuilder.build(item, shots=...)``; ``retrieve_many``
 gives the same examples as a ``Context`` (one hit per example, text = question, options, answer).
 """
@@ -41,13 +43,12 @@ class ExampleRetriever:
         query: Callable[[Item], str] = item_query,
         name: str = "examples",
     ) -> None:
-        """``exclude``: evaluation items or ids that must never be shown as examples."""
+        """``exclude``: evaluation items (matched by content) or ids that must never be shown."""
         self.top_k = resolve_top_k(top_k, top_k)
         self.embedder, self.query, self.name = embedder, query, name
         banned_ids, banned_keys = set(), set()
         for x in exclude:
             if isinstance(x, Item):
-                banned_ids.add(x.id)
                 banned_keys.add(content_key(x))
             else:
                 banned_ids.add(str(x))

@@ -49,10 +49,12 @@ def test_never_the_item_itself_even_under_another_id(minilm, train):
 
 
 def test_evaluation_items_are_never_examples(minilm, train):
-    evaluation = [train[0], Item(id="other-id", question=train[4].question, options=train[4].options)]
+    evaluation = [train[0], Item(id="other-id", question=train[4].question, options=train[4].options),
+                  Item(id="t-syll-0", question="A different puzzle under a reused id", options=("a", "b"))]
     examples = ExampleRetriever(train, minilm, top_k=20, exclude=[*evaluation, "t-cwa-1"])
     left = set(examples.items)
     assert not {"t-kin-0", "t-order-1", "t-cwa-1"} & left and len(left) == 9
+    assert "t-syll-0" in left  # an evaluation item is matched by content, not by a reused id
     shots = examples.shots(Item(id="x", question=TOPICS["order"][0], options=("a", "b")))
     assert not {"t-kin-0", "t-order-1", "t-cwa-1"} & {s.id for s in shots}
 
