@@ -77,10 +77,14 @@ def test_save_load_round_trip_and_embedder_checks(dense, minilm, tmp_path):
 def test_hnsw_and_ivf_stores_answer_like_flat(minilm):
     texts = [f"Rule {i}: " + d.text for i in range(40) for d in DOCS]
     docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
+    vectors = minilm.embed_documents(texts)  # once, for the three stores
     queries = [item("Who is my father's father?"), item("Unstated facts are false?")]
-    flat = DenseRetriever.from_documents(docs, minilm, top_k=5)
-    for kind, options in (("hnsw", {}), ("ivf", {"nlist": 4, "nprobe": 4})):
-        other = DenseRetriever(index_documents(docs, minilm, kind=kind, **options), minilm, top_k=5)
-        assert other.store.trained
-        want = [[h.doc.id for h in c.hits] for c in flat.retrieve_many(queries)]
-        assert [[h.doc.id for h in c.hits] for c in other.retrieve_many(queries)] == want
+    results = {}
+    for kind, options in (("flat", {}), ("hnsw", {}), ("ivf", {"nlist": 4, "nprobe": 4})):
+        store = FaissStore(minilm.dim, kind, embedder=minilm.name, **options)
+        store.add(docs, vectors)
+        assert store.trained
+        contexts = DenseRetriever(store, minilm, top_k=5).retrieve_many(queries)
+        results[kind] = [[h.doc.id for h in c.hits] for c in contexts]
+    assert results["hnsw"] == results["flat"] and results["ivf"] == results["flat"]
+    assert {texts[int(i[1:])].split(": ", 1)[1] for i in results["flat"][0]} == {DOCS[0].text}
