@@ -81,7 +81,9 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip().rstrip("。.!！?？;；").strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    """Sentences without their final punctuation; empty pieces (a lone ".") are dropped."""
+    pieces = (s.strip().rstrip("。.!！?？;；").strip() for s in _SENTENCE_END.split(text) if s)
+    return [p for p in pieces if p]
 
 
 def _singular(word: str) -> str:

@@ -52,6 +52,13 @@ def test_chinese_fact_sentences():
     ]
 
 
+def test_sentence_splitting_drops_empty_pieces():
+    from ragreason.retrieve.graph_facts import split_sentences
+
+    text = "Bob is big. . Anne is red!\n\n小明是学生。？"  # CLUTRR has stories with ". ."
+    assert split_sentences(text) == ["Bob is big", "Anne is red", "小明是学生"]
+
+
 def test_user_patterns_come_first():
     married = FactPattern("en", r"(?P<head>\w+) and (?P<tail>\w+) are married", "spouse")
     assert triples("Romeo and Juliet are married.", patterns=[married]) == [("Romeo", "spouse", "Juliet")]
