@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 
 import numpy as np
 
@@ -125,57 +124,52 @@ def clutrr(args) -> None:
     path = shared_data_dir() / "clutrr" / "gen_train234_test2to10__validation.csv"
     items = load_items(path, "clutrr")[: args.limit]
     embedder = SentenceTransformerEmbedder()
+    store, stories, queries = sentence_index(items, args.pool, embedder)
     rows = []
     for pool in (1, args.pool):
+        found = run_pools(items, pool, max(args.top_k), store, stories, queries)
         for k in args.top_k:
-            hits = run_pools(items, pool, k, embedder)
             for depth in sorted({i.meta["depth"] for i in items}) + [None]:
-                chosen = [h for h in hits if depth is None or h[0] == depth]
-                graph = np.mean([g for _, g, _ in chosen])
-                dense = np.mean([d for _, _, d in chosen])
+                chosen = [f for f in found if depth is None or f[0] == depth]
+                graph = np.mean([graph_contains(item, g[:k]) for _, item, g, _ in chosen])
+                dense = np.mean([dense_contains(item, d[:k], stories[item.id]) for _, item, _, d in chosen])
                 setting = "own story" if pool == 1 else f"pool of {pool}"
                 rows.append([setting, k, depth or "all", len(chosen), f"{graph:.3f}", f"{dense:.3f}"])
+                log.info("%s", rows[-1])
     print(f"\nclutrr: {path.name}, share of questions whose gold path is fully contained in the top-k")
     print(
         table(["setting", "top_k", "depth", "questions", "graph retriever", "dense MiniLM (sentences)"], rows)
     )
 
 
-def run_pools(items, pool: int, k: int, embedder) -> list[tuple[int, bool, bool]]:
-    from ragreason.retrieve import (
-        DenseRetriever,
-        GraphRetriever,
-        KnowledgeGraph,
-        index_documents,
-        question_query,
-    )
+def sentence_index(items, pool: int, embedder):
+    """One FaissStore of every story sentence (meta: its story, its pool) and the query vectors."""
+    from ragreason.retrieve import index_documents, question_query
     from ragreason.retrieve.graph_facts import split_sentences
     from ragreason.types import Document
+
+    stories = {i.id: split_sentences(i.context) for i in items}
+    docs = {}
+    for n, item in enumerate(items):
+        for s in stories[item.id]:
+            doc = Document.from_text(s, item.id, {"story": item.id, "pool": n // pool})
+            docs[doc.id] = doc
+    store = index_documents(list(docs.values()), embedder)
+    queries = embedder.embed_queries([question_query(i) for i in items])
+    return store, stories, queries
+
+
+def run_pools(items, pool: int, k: int, store, stories, queries) -> list:
+    """(depth, item, graph hits, dense sentence texts) per question, searching its pool only."""
+    from ragreason.retrieve import GraphRetriever, KnowledgeGraph
 
     out = []
     for start in range(0, len(items), pool):
         group = items[start : start + pool]
-        stories = {i.id: split_sentences(i.context) for i in group}
         graph = KnowledgeGraph.from_facts(f for i in group for f in KnowledgeGraph.from_clutrr(i).facts())
         graph_hits = GraphRetriever(graph, top_k=k).retrieve_many(group)
-        docs = list(
-            {d.id: d for i in group for d in (Document.from_text(s, i.id) for s in stories[i.id])}.values()
-        )
-        dense = DenseRetriever(index_documents(docs, embedder), embedder, top_k=k, query=question_query)
-        dense_hits = dense.retrieve_many(group)
-        for item, g, d in zip(group, graph_hits, dense_hits, strict=True):
-            retrieved = [h.doc.text for h in d.hits]
-            out.append(
-                (
-                    item.meta["depth"],
-                    graph_contains(item, g.hits),
-                    dense_contains(item, retrieved, stories[item.id]),
-                )
-            )
-    by_depth = defaultdict(list)
-    for depth, g, _ in out:
-        by_depth[depth].append(g)
-    log.info(
-        "pool %d, top_k %d: graph %s", pool, k, {d: round(float(np.mean(v)), 3) for d, v in by_depth.items()}
-    )
+        for n, (item, g) in enumerate(zip(group, graph_hits, strict=True), start=start):
+            where = {"story": item.id} if pool == 1 else {"pool": n // pool}
+            dense = store.search(queries[n : n + 1], k, filter=where)[0]
+            out.append((item.meta["depth"], item, g.hits, [h.doc.text for h in dense]))
     return out
