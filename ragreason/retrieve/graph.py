@@ -112,7 +112,8 @@ class KnowledgeGraph:
 
     @classmethod
     def from_clutrr(cls, item: Item | Mapping[str, Any]) -> KnowledgeGraph:
-        """The story graph of a CLUTRR item: edge (i, j) of type r reads "entities[j] is entities[i]'s r"."""
+        """The story graph of a CLUTRR item: edge (i, j) of type r reads "entities[j] is entities[i]'s r".
+        Each fact's source is the item's id (when an ``Item`` is given)."""
         meta = item.meta if isinstance(item, Item) else item
         try:
             entities, edges, types = meta["entities"], meta["story_edges"], meta["edge_types"]
@@ -121,8 +122,8 @@ class KnowledgeGraph:
                              ) from None
         if len(edges) != len(types):
             raise ValueError(f"{len(edges)} story_edges but {len(types)} edge_types")
-        pairs = zip(edges, types, strict=True)
-        return cls.from_facts(Fact(entities[j], rel, entities[i], source="story") for (i, j), rel in pairs)
+        pairs, source = zip(edges, types, strict=True), item.id if isinstance(item, Item) else "story"
+        return cls.from_facts(Fact(entities[j], rel, entities[i], source=source) for (i, j), rel in pairs)
 
     @classmethod
     def from_text(

@@ -2,7 +2,8 @@
 
 1. Link the question (and its options) to graph nodes (``EntityLinker``): the seeds.
 2. Paths: the shortest simple paths (up to ``max_path_len`` edges, at most ``max_paths`` per pair)
-   between every pair of seeds, in the undirected view; their facts come first, in path order.
+   between every pair of seeds, in the undirected view; their facts come first, in path order,
+   paths whose facts all share a source (one document, one story) before paths stitched together.
 3. Neighbourhood: the facts within ``max_hops`` of a seed, ranked by personalised PageRank from the
    seeds (HippoRAG's idea: a fact scores the PageRank of its two ends) or, in ``"khop"`` mode, by hop
    distance.
@@ -111,20 +112,35 @@ class GraphRetriever:
         return [(e, 1.0 + pr[e[0]] + pr[e[1]]) for e in paths] + [(e, pr[e[0]] + pr[e[1]]) for e in rest]
 
     def _path_edges(self, prepared: _Prepared, seeds: list[str]) -> list[Edge]:
+        """The facts of the paths between seeds: paths whose facts share a source first (a story
+        told in one document, not stitched from several), then shorter ones, then found first."""
+        candidates = []
+        for a, b in itertools.combinations(seeds, 2):
+            for path in self._paths(prepared, a, b):
+                hops = [prepared.edges_between(u, v) for u, v in itertools.pairwise(path)]
+                shared = set.intersection(*({prepared.source(e) for e in hop} for hop in hops)) - {""}
+                if shared:
+                    hops = [[e for e in hop if prepared.source(e) in shared] for hop in hops]
+                candidates.append((not shared, len(hops), len(candidates), hops))
+        edges: dict[Edge, None] = {}
+        for *_, hops in sorted(candidates, key=lambda c: c[:3]):
+            for hop in hops:
+                edges.update(dict.fromkeys(hop))
+        return list(edges)
+
+    def _paths(self, prepared: _Prepared, a: str, b: str) -> list[list[str]]:
+        """Up to ``max_paths`` shortest simple paths of at most ``max_path_len`` edges."""
         import networkx as nx
 
-        edges: dict[Edge, None] = {}
-        for a, b in itertools.combinations(seeds, 2):
-            try:
-                paths = nx.shortest_simple_paths(prepared.undirected, a, b)
-                for path in itertools.islice(paths, self.max_paths):
-                    if len(path) - 1 > self.max_path_len:
-                        break
-                    for u, v in itertools.pairwise(path):
-                        edges.update(dict.fromkeys(prepared.edges_between(u, v)))
-            except (nx.NetworkXNoPath, nx.NodeNotFound):
-                continue
-        return list(edges)
+        out: list[list[str]] = []
+        try:
+            for path in itertools.islice(nx.shortest_simple_paths(prepared.undirected, a, b), self.max_paths):
+                if len(path) - 1 > self.max_path_len:
+                    break
+                out.append(path)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            pass
+        return out
 
 
 def _document(fact: Fact, text: str) -> Document:
@@ -152,6 +168,9 @@ class _Prepared:
 
         lengths = nx.multi_source_dijkstra_path_length(self.undirected, set(seeds), cutoff=hops, weight=None)
         return dict(lengths)
+
+    def source(self, edge: Edge) -> str:
+        return self.graph.g.edges[edge].get("source", "")
 
     def edges_between(self, u: str, v: str) -> list[Edge]:
         g = self.graph.g

@@ -158,6 +158,18 @@ def test_modes_and_limits():
         GraphRetriever(chain, build=KnowledgeGraph.from_clutrr)
 
 
+def test_a_path_told_by_one_source_beats_a_shorter_stitched_one():
+    facts = [Fact("Ann", "sister", "Bo", source="s1"), Fact("Bo", "son", "Cy", source="s1"),
+             Fact("Cy", "father", "Dee", source="s1"),
+             Fact("Ann", "aunt", "Xu", source="s2"), Fact("Xu", "brother", "Dee", source="s3")]
+    graph = KnowledgeGraph.from_facts(facts)
+    hits = GraphRetriever(graph, mode="paths", top_k=3).retrieve(ask("What is Ann to Dee?")).hits
+    assert {h.doc.meta["source"] for h in hits} == {"s1"}
+    unsourced = KnowledgeGraph.from_triples([(f.head, f.relation, f.tail) for f in facts])
+    hits = GraphRetriever(unsourced, mode="paths", top_k=2).retrieve(ask("What is Ann to Dee?")).hits
+    assert {h.doc.meta["tail"] for h in hits} == {"Xu", "Dee"}  # without sources: the shortest path
+
+
 def test_personalised_pagerank_prefers_facts_near_the_seed():
     rows = [("seed", "r", "a"), ("a", "r", "b"), ("b", "r", "c"), ("c", "r", "d"), ("seed", "r", "h")]
     rows += [("h", "r", f"h{i}") for i in range(5)]
