@@ -4,7 +4,9 @@ Never the question itself (same id, or the same problem, question and options un
 and never an item of the evaluation split: pass the evaluation items as ``exclude`` and every
 training item with the same content (problem text, question, options) is left out of the index;
 ids given as strings exclude by id. (Data sets reuse ids across splits, so items are matched by
-content: "logical_deduction_0" of train and of dev are different puzzles.)
+content: "logical_deduction_0" of train and of dev are different puzzles.) By default an item that
+merely shares its problem text is left out too: 294 of the 300 LogicalDeduction dev puzzles of
+Logic-LM appear in its train split under other options, and such an "example" solves the puzzle.
 ``shots_many`` gives ``Item`` lists for ``PromptBuilder.build(item, shots=...)``; ``retrieve_many``
 gives the same examples as a ``Context`` (one hit per example, text = question, options, answer).
 """
@@ -23,12 +25,23 @@ from .protocol import check_items, item_query, make_context, resolve_top_k
 log = logging.getLogger(__name__)
 
 
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def content_key(item: Item) -> str:
     """Identifies an item by what it asks (problem text, question, options), whatever its id."""
-    def norm(text: str) -> str:
-        return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    parts = (item.context, item.question, *item.options)
+    return text_id(*(_norm(p) for p in parts), prefix="item-")
 
-    return text_id(norm(item.context), norm(item.question), *(norm(o) for o in item.options), prefix="item-")
+
+def item_keys(item: Item, same_problem: bool = True) -> set[str]:
+    """The keys under which two items count as the same: their content, and (with ``same_problem``)
+    their shared problem text, when they have one."""
+    keys = {content_key(item)}
+    if same_problem and item.context.strip():
+        keys.add(text_id(_norm(item.context), prefix="problem-"))
+    return keys
 
 
 class ExampleRetriever:
@@ -41,19 +54,22 @@ class ExampleRetriever:
         exclude: Iterable[Item | str] = (),
         kind: str = "flat",
         query: Callable[[Item], str] = item_query,
+        same_problem: bool = True,
         name: str = "examples",
     ) -> None:
-        """``exclude``: evaluation items (matched by content) or ids that must never be shown."""
+        """``exclude``: evaluation items (matched by content) or ids that must never be shown.
+        ``same_problem``: also keep out every item that shares its problem text with an evaluation
+        item or with the question asked (another question on the same puzzle gives its solution away)."""
         self.top_k = resolve_top_k(top_k, top_k)
-        self.embedder, self.query, self.name = embedder, query, name
+        self.embedder, self.query, self.name, self.same_problem = embedder, query, name, same_problem
         banned_ids, banned_keys = set(), set()
         for x in exclude:
             if isinstance(x, Item):
-                banned_keys.add(content_key(x))
+                banned_keys |= item_keys(x, same_problem)
             else:
                 banned_ids.add(str(x))
         solved = [i for i in check_items(train) if i.answer is not None]
-        kept = [i for i in solved if i.id not in banned_ids and content_key(i) not in banned_keys]
+        kept = [i for i in solved if i.id not in banned_ids and not item_keys(i, same_problem) & banned_keys]
         log.info("example pool: %d solved of %d training items; %d left out as evaluation items",
                  len(solved), len(train), len(solved) - len(kept))
         if not kept:
@@ -61,7 +77,9 @@ class ExampleRetriever:
         self.items = {i.id: i for i in kept}
         if len(self.items) != len(kept):
             raise ValueError("two training items share an id")
-        docs = [Document(id=i.id, text=query(i), meta={"key": content_key(i)}) for i in kept]
+        docs = [
+            Document(id=i.id, text=query(i), meta={"keys": sorted(item_keys(i, same_problem))}) for i in kept
+        ]
         self.store = index_documents(docs, embedder, kind=kind)
 
     def shots(self, item: Item, top_k: int | None = None) -> list[Item]:
@@ -97,10 +115,9 @@ class ExampleRetriever:
             out.append(keep[:k])
         return out
 
-    @staticmethod
-    def _allowed(item: Item, hits: list[Hit]) -> list[Hit]:
-        key = content_key(item)
-        return [h for h in hits if h.doc.id != item.id and h.doc.meta["key"] != key]
+    def _allowed(self, item: Item, hits: list[Hit]) -> list[Hit]:
+        keys = item_keys(item, self.same_problem)
+        return [h for h in hits if h.doc.id != item.id and not keys & set(h.doc.meta["keys"])]
 
 
 def _example_doc(item: Item) -> Document:

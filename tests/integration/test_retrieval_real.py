@@ -116,9 +116,9 @@ def test_examples_come_from_the_same_kind_of_problem_and_never_from_dev(shared_d
     dev = load_items(folder / "LogicalDeduction_dev.json", "logic-lm")[:50]
     examples = ExampleRetriever(train + dev[:10], minilm, top_k=3, exclude=dev)
     shots = examples.shots_many(dev)
-    dev_content = {(i.context, i.question) for i in dev}
-    assert not dev_content & {(s.context, s.question) for row in shots for s in row}
-    assert len(examples.items) == 1200  # the ten dev items slipped into train were left out
+    puzzles = {i.context for i in dev}  # 294 of 300 dev puzzles are also in train, with other options
+    assert not puzzles & {s.context for row in shots for s in row}
+    assert len(examples.items) == sum(t.context not in puzzles for t in train) < 1200
     pairs = [(d, s) for d, row in zip(dev, shots, strict=True) for s in row]
     same_kind = [s.id.split("_")[0] == d.id.split("_")[0] for d, s in pairs]
     assert sum(same_kind) / len(same_kind) >= 0.95

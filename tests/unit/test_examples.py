@@ -59,6 +59,20 @@ def test_evaluation_items_are_never_examples(minilm, train):
     assert not {"t-kin-0", "t-order-1", "t-cwa-1"} & {s.id for s in shots}
 
 
+def test_other_questions_on_the_same_puzzle_stay_out(minilm):
+    puzzle = "Three books sit on a shelf: red, blue, green. The red book is left of the blue one."
+    same = [Item(id=f"p{i}", question=q, options=("yes", "no"), answer="A", context=puzzle)
+            for i, q in enumerate(["Is red leftmost?", "Is blue rightmost?", "Is green in the middle?"])]
+    other = [Item(id=f"o{i}", question="Is the cat red?", options=("yes", "no"), answer="B",
+                  context=f"Story {i}: the cat is red.") for i in range(3)]
+    evaluation = Item(id="dev-1", question="Is green leftmost?", options=("yes", "no"), context=puzzle)
+    strict = ExampleRetriever(same + other, minilm, top_k=3, exclude=[evaluation])
+    assert set(strict.items) == {"o0", "o1", "o2"}
+    loose = ExampleRetriever(same + other, minilm, top_k=3, same_problem=False)
+    assert {s.id for s in loose.shots(same[0])} & {"p1", "p2"}
+    assert not {s.id for s in ExampleRetriever(same + other, minilm, top_k=5).shots(same[0])} & {"p1", "p2"}
+
+
 def test_bad_pools(minilm, train):
     with pytest.raises(ValueError, match="no solved training item"):
         ExampleRetriever([solved("kin", 1, answer=None)], minilm)
