@@ -10,9 +10,8 @@ Usage (each section prints a markdown table; record them in benchmarks/RESULTS.m
 ``ann`` vectors: first real ones, MiniLM embeddings of 11,000 distinct sentences from the shared data
 (10,000 indexed, 1,000 as queries); then synthetic ones at larger sizes: a 64-d latent Gaussian
 mixture (1,000 clusters, within-cluster spread 0.8) mapped to 384-d by a fixed random linear map,
-plus isotropic noise, L2-normalised. The spread was chosen so that HNSW and IVF find the synthetic
-set at 10k slightly harder than the real one (uniform random vectors would be an unrealistic worst
-case). Ratios are taken within one run, on the same vectors and thread count.
+plus isotropic noise, L2-normalised (uniform random vectors would be an unrealistic worst case).
+Ratios are taken within one run, on the same vectors and thread count.
 """
 
 from __future__ import annotations
