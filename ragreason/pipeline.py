@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from .extract import extract_choice
 from .jsonl_log import JsonlLog
 from .prompt import PromptBuilder
 from .records import answer_from_record, answer_to_record
 from .types import Answer, Context, Generation, Item, Prompt
-from .extract import extract_choice
 from .vote import Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]

@@ -5,7 +5,8 @@ Strategies:
 - ``weighted``: each vote counts its source's weight (e.g. that prompt's or adapter's validation accuracy);
 - ``first``: the first readable vote wins (no voting).
 Ties go to the option with the highest summed log-probability when every tied vote has one, else to
-the option voted first (``tie_break="first"`` always takes the option voted first). Unreadable votes are abstentions: counted and reported, never a fallback "A".
+the option voted first (``tie_break="first"`` always takes the option voted first).
+Unreadable votes are abstentions: counted and reported, never a fallback "A".
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import sys
 
 # Subcommand modules, in the order ``--help`` lists them. Each defines ``register(subparsers)``,
 # which adds its parser and sets ``func`` (a callable taking the parsed args, returning an exit code).
-COMMANDS = ["demo", "validate_data", "synth", "finetune", "index", "bench", "serve"]
+COMMANDS = ["demo", "run", "validate_data", "synth", "finetune", "index", "bench", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,7 +89,7 @@ class VLLMGenerator:
             from vllm import LLM
         except ImportError as error:
             raise ImportError(f"VLLMGenerator needs vLLM: {VLLM_INSTALL}") from error
-        kwargs = self.options.engine_kwargs(self.adapters)
+        kwargs = self.options.engine_kwargs(self.adapters, self.model)
         log.info("starting vLLM on %s with %s", self.model, kwargs)
         started = time.perf_counter()
         with hidden_modules():  # numba/llvmlite (loaded by bm25s) break vLLM's start-up scan

@@ -9,6 +9,8 @@ refuses to start) and eager mode starts in seconds instead of a minute of compil
 from __future__ import annotations
 
 import importlib.metadata
+import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from typing import Any
 from .adapters import AdapterSpec, lora_rank_for
 
 CPU_KV_CACHE_BYTES = 1 << 30
+log = logging.getLogger(__name__)
 
 
 def vllm_on_cpu() -> bool:
@@ -83,10 +86,11 @@ class EngineOptions:
     def on_cpu(self) -> bool:
         return self.device == "cpu" or (self.device == "auto" and vllm_on_cpu())
 
-    def engine_kwargs(self, adapters: Sequence[AdapterSpec] = ()) -> dict[str, Any]:
-        """Keyword arguments for ``vllm.LLM`` (without the model)."""
+    def engine_kwargs(self, adapters: Sequence[AdapterSpec] = (), model: str | Path | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``vllm.LLM`` (without the model). With ``model`` (a local folder),
+        ``max_model_len`` is lowered to the model's own context length when that is shorter."""
         kw: dict[str, Any] = {
-            "dtype": self.dtype, "seed": self.seed, "max_model_len": self.max_model_len,
+            "dtype": self.dtype, "seed": self.seed, "max_model_len": fit_context(self.max_model_len, model),
             "enable_prefix_caching": self.enable_prefix_caching, "tensor_parallel_size": self.tensor_parallel_size,
             "max_num_seqs": self.max_num_seqs, "max_num_batched_tokens": self.max_num_batched_tokens,
             "enable_chunked_prefill": self.enable_chunked_prefill, "max_logprobs": self.max_logprobs,
@@ -100,10 +104,10 @@ class EngineOptions:
         kw.update(self.extra)
         return {k: v for k, v in kw.items() if v is not None}
 
-    def server_args(self, adapters: Sequence[AdapterSpec] = ()) -> list[str]:
+    def server_args(self, adapters: Sequence[AdapterSpec] = (), model: str | Path | None = None) -> list[str]:
         """The same settings as OpenAI-server flags."""
         args: list[str] = []
-        for key, value in self.engine_kwargs(adapters).items():
+        for key, value in self.engine_kwargs(adapters, model).items():
             flag = "--" + key.replace("_", "-")
             if isinstance(value, bool):
                 args.append(flag if value else "--no-" + key.replace("_", "-"))
@@ -112,3 +116,23 @@ class EngineOptions:
         if adapters:
             args += ["--lora-modules", *(f"{a.name}={a.path}" for a in adapters)]
         return args
+
+
+def fit_context(max_model_len: int | None, model: str | Path | None) -> int | None:
+    """``max_model_len``, or the model's ``max_position_embeddings`` if the folder's config says less
+    (vLLM refuses a ``max_model_len`` longer than the model's context)."""
+    if max_model_len is None or model is None:
+        return max_model_len
+    config_file = Path(model) / "config.json"
+    if not config_file.is_file():
+        return max_model_len
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return max_model_len
+    config = config.get("text_config", config) if isinstance(config, dict) else {}
+    limit = config.get("max_position_embeddings") if isinstance(config, dict) else None
+    if isinstance(limit, int) and 0 < limit < max_model_len:
+        log.info("max_model_len %d is longer than %s's context; using %d", max_model_len, model, limit)
+        return limit
+    return max_model_len

@@ -89,7 +89,7 @@ class VLLMServer:
     def command(self) -> list[str]:
         args = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", self.model,
                 "--host", self.host, "--port", str(self.port), "--served-model-name", self.served_name,
-                *self.options.server_args(self.adapters)]
+                *self.options.server_args(self.adapters, self.model)]
         if self.api_key:
             args += ["--api-key", self.api_key]
         return args + self.extra_args

@@ -1,0 +1,159 @@
+"""``ragreason run --data F --out answers.jsonl``: answer a data file (optionally with retrieval, an
+adapter and votes), resumably; ``--submission`` also writes the competition submission file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from ..data import FORMATS
+
+log = logging.getLogger(__name__)
+
+RETRIEVERS = ("none", "dense", "bm25", "hybrid")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="answer a data file: retrieval -> prompts -> samples -> votes -> answers.jsonl")
+    p.add_argument("--data", required=True, help="the questions (any loader format)")
+    p.add_argument("--format", default="competition", choices=FORMATS, help="data format (default: competition)")
+    p.add_argument("--out", required=True, help="answers JSONL, appended as items are answered; a rerun resumes")
+    p.add_argument("--submission", help="also write the competition submission (one line per problem) here")
+    p.add_argument("--model", default="default", help="model folder (default: the packaged SmolLM2-135M-Instruct)")
+    p.add_argument("--adapter", help="a LoRA adapter folder to answer with")
+    p.add_argument("--backend", choices=("vllm", "hf"), default="vllm", help="vLLM (default) or transformers")
+    p.add_argument("--template", default="reasoning",
+                   help="prompt template: reasoning, direct (by item language), or a full name such as direct-zh")
+    p.add_argument("--retriever", choices=RETRIEVERS, default="none", help="context retrieval over --knowledge")
+    p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl; default: the shipped knowledge/)")
+    p.add_argument("--index", help="a saved vector index (from `ragreason index`) instead of --knowledge")
+    p.add_argument("--examples", help="solved items (same --format), the most similar retrieved as context")
+    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--max-context-tokens", type=int, default=768)
+    p.add_argument("--votes", type=int, default=1, help="samples per question, majority-voted (1 = greedy)")
+    p.add_argument("--score", choices=("text", "label"), help="add option scoring as one more vote")
+    p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
+    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
+    p.add_argument("--limit", type=int, help="answer only the first N questions")
+    p.add_argument("--lenient", action="store_true", help="skip malformed records (listed) instead of stopping")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..data import flatten, load_problems
+    from ..data.errors import DataError, Rejects
+
+    rejects = Rejects()
+    try:
+        problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
+        examples = _examples(args)
+    except (DataError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}")
+        return 1
+    for reject in rejects:
+        print(f"skipped: {reject}")
+    items = flatten(problems)[: args.limit] if args.limit else flatten(problems)
+    if not items:
+        print(f"error: {args.data}: no questions")
+        return 1
+    answers = _answer(args, items, examples)
+    _summary(args, items, answers)
+    if args.submission:
+        from ..data.submission import write_submission
+
+        wanted = {i.id for i in items}
+        chosen = [p for p in problems if any(i.id in wanted for i in p.items)]
+        report = write_submission(chosen, {a.item_id: a.choice for a in answers}, args.submission)
+        print(f"submission: {report.path} ({report.problems} problems, {report.questions} questions, "
+              f"{len(report.unanswered)} unanswered)")
+    return 0
+
+
+def _examples(args: argparse.Namespace):
+    if not args.examples:
+        return None
+    from ..data import load_items
+
+    solved = [i for i in load_items(args.examples, args.format, strict=not args.lenient) if i.answer is not None]
+    if not solved:
+        raise ValueError(f"{args.examples}: no item with an answer to use as an example")
+    return solved
+
+
+def _answer(args: argparse.Namespace, items, examples):
+    from ..pipeline import Sampling, answer
+    from ..prompt import PromptBuilder
+
+    model = _model(args.model)
+    builder = PromptBuilder(args.template, max_context_tokens=args.max_context_tokens, model=model)
+    retriever = _retriever(args, items, examples)
+    generator = _generator(args, model)
+    sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens)
+    try:
+        return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
+                      score=args.score, adapter="adapter" if args.adapter else None, out=args.out,
+                      batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
+                      record_extra=lambda item, a: {"gold": item.answer})
+    finally:
+        close = getattr(generator, "close", None)
+        if close is not None:
+            close()
+
+
+def _model(spec: str) -> Path:
+    from ..models import default_llm_path
+
+    return default_llm_path() if spec == "default" else Path(spec)
+
+
+def _retriever(args: argparse.Namespace, items, examples):
+    """The chosen knowledge retriever, fused with solved examples when --examples is given."""
+    from ..embed import default_embedder
+    from ..knowledge import load_knowledge
+    from ..retrieve import DenseRetriever, ExampleRetriever, HybridRetriever, LexicalRetriever
+
+    langs = {i.meta.get("lang", "en") for i in items}
+    embedder = None
+    parts = []
+    if args.retriever != "none" or args.index:
+        if args.index:
+            from ..embed import embedder_for_store
+            from ..store_files import read_config
+
+            embedder = embedder_for_store(read_config(Path(args.index))["embedder"])
+            parts.append(DenseRetriever.load(args.index, embedder, top_k=args.top_k))
+        else:
+            docs = load_knowledge(args.knowledge)
+            if args.retriever in ("dense", "hybrid"):
+                embedder = default_embedder(langs.pop() if len(langs) == 1 else "mixed")
+                parts.append(DenseRetriever.from_documents(docs, embedder, top_k=args.top_k))
+            if args.retriever in ("bm25", "hybrid"):
+                parts.append(LexicalRetriever(docs, top_k=args.top_k))
+    if examples:
+        embedder = embedder or default_embedder(langs.pop() if len(langs) == 1 else "mixed")
+        parts.append(ExampleRetriever(examples, embedder, top_k=args.top_k, exclude=items))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else HybridRetriever(parts, top_k=args.top_k)
+
+
+def _generator(args: argparse.Namespace, model: Path):
+    from ..generate import TransformersGenerator, VLLMGenerator
+
+    adapters = {"adapter": args.adapter} if args.adapter else None
+    if args.backend == "hf":
+        return TransformersGenerator(model, adapters=adapters, name=args.model)
+    return VLLMGenerator(model, adapters=adapters, name=args.model)
+
+
+def _summary(args: argparse.Namespace, items, answers) -> None:
+    answered = sum(a.choice is not None for a in answers)
+    abstained = sum(a.abstentions for a in answers)
+    print(f"answers: {args.out} ({len(answers)} questions, {answered} answered, {abstained} unreadable votes)")
+    gold = {i.id: i.answer for i in items if i.answer is not None}
+    if gold:
+        correct = sum(gold.get(a.item_id) == a.choice for a in answers if a.item_id in gold)
+        print(f"accuracy on the {len(gold)} questions with a gold answer: {correct / len(gold):.3f}")

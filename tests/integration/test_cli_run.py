@@ -1,0 +1,59 @@
+"""``ragreason run`` on real shared data with the default model, FAISS retrieval over the shipped
+knowledge and 3 votes: answers, accuracy line, submission, and a rerun that answers nothing twice."""
+
+import json
+
+import pytest
+
+from ragreason.cli import main
+from ragreason.data import load_items
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, shared_data, default_llm):
+    out = tmp_path_factory.mktemp("run")
+    data = shared_data / "logic_lm" / "ProofWriter_dev.json"
+    args = ["run", "--data", str(data), "--format", "logic-lm", "--limit", "6", "--retriever", "dense",
+            "--votes", "3", "--max-tokens", "48", "--out", str(out / "answers.jsonl"),
+            "--submission", str(out / "submission.jsonl"), "--no-progress"]
+    return out, data, args
+
+
+def test_run_answers_real_data_with_faiss_and_votes(run_dir, capsys):
+    out, data, args = run_dir
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "accuracy on the 6 questions with a gold answer" in printed
+    records = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
+    items = load_items(data, "logic-lm")[:6]
+    assert [r["item_id"] for r in records] == [i.id for i in items]
+    for record, item in zip(records, items, strict=True):
+        assert record["gold"] == item.answer
+        assert len(record["generations"]) == 3  # three votes per question, from one call
+        assert sum(record["votes"].values()) + record["abstentions"] == 3
+        hits = record["context"]["hits"]
+        assert len(hits) == 3 and all(h["source"] == "dense" for h in hits)  # retrieved from the FAISS index
+    submission = [json.loads(line) for line in (out / "submission.jsonl").read_text().splitlines()]
+    assert [q["answer"] for s in submission for q in s["questions"]] == [r["choice"] for r in records]
+
+
+def test_rerun_resumes_without_answering_twice(run_dir, capsys):
+    out, _, args = run_dir
+    before = (out / "answers.jsonl").read_text()
+    assert main(args) == 0
+    assert (out / "answers.jsonl").read_text() == before
+    more = [a if a != "6" else "8" for a in args]
+    assert main(more) == 0
+    lines = (out / "answers.jsonl").read_text().splitlines()
+    assert len(lines) == 8 and "\n".join(lines[:6]) + "\n" == before
+    assert len({json.loads(line)["item_id"] for line in lines}) == 8
+
+
+def test_bad_data_names_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    good = '{"id": "p1", "problem": "P", "questions": [{"question": "Q?", "options": ["x", "y"], "answer": "A"}]}'
+    bad.write_text(good + "\n" + good.replace("p1", "p2").replace('"A"', '"C"') + "\n")
+    assert main(["run", "--data", str(bad), "--out", str(tmp_path / "a.jsonl")]) == 1
+    printed = capsys.readouterr().out
+    assert "bad.jsonl:2" in printed and "answer" in printed
+    assert not (tmp_path / "a.jsonl").exists()  # nothing was answered from a file that did not load
