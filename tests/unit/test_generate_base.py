@@ -115,3 +115,18 @@ def test_engine_settings_go_either_as_options_or_keywords():
 
 def test_the_fake_follows_the_protocol():
     assert isinstance(FakeGenerator(), Generator)
+
+
+def test_max_model_len_is_capped_at_the_models_context(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"max_position_embeddings": 2048}))
+    options = EngineOptions(device="cpu")  # default max_model_len 4096
+    assert options.engine_kwargs(model=tmp_path)["max_model_len"] == 2048
+    assert options.engine_kwargs()["max_model_len"] == 4096  # no model folder: as given
+    assert EngineOptions(device="cpu", max_model_len=1024).engine_kwargs(model=tmp_path)["max_model_len"] == 1024
+    args = options.server_args(model=tmp_path)
+    assert args[args.index("--max-model-len") + 1] == "2048"
+    nested = tmp_path / "vl"
+    nested.mkdir()
+    (nested / "config.json").write_text(json.dumps({"text_config": {"max_position_embeddings": 1000}}))
+    assert options.engine_kwargs(model=nested)["max_model_len"] == 1000
+    assert options.engine_kwargs(model=tmp_path / "missing")["max_model_len"] == 4096
