@@ -6,6 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
+from ..demo import DemoOptions
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo", help="the main job: RAG vs fine-tune vs both on generated problems")
@@ -15,14 +17,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", default="competition", help="the format of --data (default: competition)")
     parser.add_argument("--out", default="demo-out", help="where the data, adapters' report and plots go")
     parser.add_argument("--lang", default="en", choices=["en", "zh", "mixed"], help="language of generated problems")
-    parser.add_argument("--train-problems", type=int, default=160, help="generated training problems (x3 questions)")
-    parser.add_argument("--test-problems", type=int, default=40, help="generated test problems (x3 questions)")
-    parser.add_argument("--votes", type=int, default=5, help="answers sampled and voted per question")
+    defaults = DemoOptions()
+    parser.add_argument("--train-problems", type=int, default=defaults.train_problems,
+                        help=f"generated training problems, x3 questions (default {defaults.train_problems})")
+    parser.add_argument("--test-problems", type=int, default=defaults.test_problems,
+                        help=f"generated test problems, x3 questions (default {defaults.test_problems})")
+    parser.add_argument("--votes", type=int, default=defaults.votes,
+                        help=f"answers sampled and voted per question (default {defaults.votes})")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..demo import DemoOptions, run_demo
+    from ..demo import run_demo
 
     options = DemoOptions(out=Path(args.out), fast=args.fast, model=args.model, data=args.data,
                           data_format=args.format, lang=args.lang, train_problems=args.train_problems,

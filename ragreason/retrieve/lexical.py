@@ -37,6 +37,7 @@ class LexicalRetriever:
             import bm25s
         except ImportError as exc:
             raise ImportError("LexicalRetriever needs bm25s and jieba: pip install bm25s jieba") from exc
+        quiet_library_logger("bm25s")
         self.docs = list(docs)
         if not self.docs:
             raise ValueError("LexicalRetriever needs at least one document")
@@ -88,3 +89,11 @@ class LexicalRetriever:
         return np.array(
             [all(k in d.meta and d.meta[k] == v for k, v in filter.items()) for d in self.docs], dtype=bool
         )
+
+
+def quiet_library_logger(name: str) -> None:
+    """bm25s sets its own logger to DEBUG on import, which prints through any root handler: keep it
+    at WARNING unless the user set a level on it themselves (anything but bm25s's DEBUG)."""
+    logger = logging.getLogger(name)
+    if logger.level == logging.DEBUG:
+        logger.setLevel(logging.WARNING)
