@@ -4,7 +4,9 @@
 
 Arms (all sample at temperature 0.7, top_p 0.95):
   vllm-n      offline vLLM, one call with n=k over all prompts (ragreason's way)
-  vllm-sep    offline vLLM, k separate calls with n=1 (the competition baseline's way)
+  vllm-sep    offline vLLM, k separate calls with n=1, each over all prompts
+  vllm-loop   offline vLLM, one prompt at a time, k calls with n=1 each (the notebook's way), on the
+              first --slow-prompts
   hf-loop     transformers ``generate`` looping over prompts (n=k per call), on the first --slow-prompts
   server      the vLLM OpenAI server through OpenAIGenerator (n=k per request, --concurrency at a time)
   score-*     ``score_options`` (label, text) over the same items: items/s without sampling
@@ -53,7 +55,7 @@ def separate(gen, prompts: list[Prompt], k: int, max_tokens: int) -> list[list[G
 def offline_arms(model: str, prompts: list[Prompt], items: list[Item], args) -> list[dict]:
     rows = []
     with VLLMGenerator(model, kv_cache_bytes=int(args.kv_cache_gb * (1 << 30)), max_num_seqs=args.max_num_seqs,
-                       max_model_len=2048) as gen:
+                       max_model_len=2048, enable_prefix_caching=not args.no_prefix_caching) as gen:
         gen.generate(prompts[:4], n=2, max_tokens=4, **SAMPLING)  # warm-up, not timed
         for arm in args.order:
             gen.llm.reset_prefix_cache()
@@ -62,6 +64,10 @@ def offline_arms(model: str, prompts: list[Prompt], items: list[Item], args) -> 
                                                                        **SAMPLING)))
             elif arm == "vllm-sep":
                 rows.append(measure(arm, prompts, lambda: separate(gen, prompts, args.k, args.max_tokens)))
+            elif arm == "vllm-loop":
+                few = prompts[: args.slow_prompts]
+                rows.append(measure(arm, few, lambda few=few: [separate(gen, [p], args.k, args.max_tokens)[0]
+                                                               for p in few]))
         for method in ("label", "text"):
             gen.llm.reset_prefix_cache()
             started = time.perf_counter()
@@ -82,7 +88,7 @@ def hf_arm(model: str, prompts: list[Prompt], args) -> dict:
 
 def server_arm(model: str, prompts: list[Prompt], args) -> dict:
     with VLLMServer(model, kv_cache_bytes=int(args.kv_cache_gb * (1 << 30)), max_num_seqs=args.max_num_seqs,
-                    max_model_len=2048) as server:
+                    max_model_len=2048, enable_prefix_caching=not args.no_prefix_caching) as server:
         client: OpenAIGenerator = server.generator(concurrency=args.concurrency, timeout=600)
         client.generate(prompts[:4], n=2, max_tokens=4, **SAMPLING)
         return measure("server", prompts, lambda: client.generate(prompts, n=args.k, max_tokens=args.max_tokens,
@@ -92,14 +98,16 @@ def server_arm(model: str, prompts: list[Prompt], args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prompts", type=int, default=200)
-    parser.add_argument("--slow-prompts", type=int, default=40, help="prompts for the hf-loop arm")
+    parser.add_argument("--slow-prompts", type=int, default=40, help="prompts for the loop arms")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--max-tokens", type=int, default=32)
     parser.add_argument("--kv-cache-gb", type=float, default=1.0)
     parser.add_argument("--max-num-seqs", type=int, default=None)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--no-prefix-caching", action="store_true",
+                        help="turn vLLM's prefix cache off (then k separate calls prefill every prompt k times)")
     parser.add_argument("--hf-threads", type=int, default=None)
-    parser.add_argument("--arms", nargs="+", default=["vllm-n", "vllm-sep", "hf-loop", "server"])
+    parser.add_argument("--arms", nargs="+", default=["vllm-n", "vllm-sep", "vllm-loop", "hf-loop", "server"])
     parser.add_argument("--model", default=None)
     parser.add_argument("--data", choices=sorted(DATA), default="proofwriter")
     parser.add_argument("--out", type=Path)
@@ -130,7 +138,7 @@ def report(rows: list[dict]) -> None:
         print(f"| {r['arm']} | {r['prompts']} | {r.get('samples', '-')} | {r['seconds']:.1f} | "
               f"{r['prompts_per_s']:.2f} | {r.get('output_tokens_per_s', float('nan')):.1f} |")
     if "vllm-n" in by:
-        for other in ("vllm-sep", "hf-loop", "server"):
+        for other in ("vllm-sep", "vllm-loop", "hf-loop", "server"):
             if other in by:
                 ratio = by["vllm-n"]["prompts_per_s"] / by[other]["prompts_per_s"]
                 print(f"vllm-n / {other}: {ratio:.2f}x prompts/s")

@@ -60,7 +60,9 @@ def _stages(report: Report) -> list[str]:
         seconds = f"{info.get('train_seconds', 0):.0f} s"
         reused = info.get("reused")
         note = f"reused from the cache (trained earlier in {seconds})" if reused else f"trained in {seconds}"
-        out.append(f"\nAdapter `{name}`: {note}.")
+        items = info.get("train_items")
+        on = f" on {items} training items" if items is not None else ""
+        out.append(f"\nAdapter `{name}`{on}: {note}.")
     return out
 
 

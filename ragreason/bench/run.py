@@ -97,7 +97,8 @@ def _adapters(config, train, retriever, stages: Stages, progress: bool):
             folder, seconds, reused = train_adapter(config, train, retriever, with_context=with_context,
                                                     progress=progress)
         adapters[name] = folder
-        info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused}
+        used = min(len(train), config.finetune.train_limit or len(train))
+        info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused, "train_items": used}
     return adapters, info
 
 
