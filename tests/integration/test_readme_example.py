@@ -19,6 +19,7 @@ def test_the_readme_example_runs(tmp_path, default_llm, shared_data):
     code = first_example()
     assert len(code.strip().splitlines()) <= 15 and "[:20]" in code and '"answers.jsonl"' in code
     code = code.replace("[:20]", "[:4]").replace('"answers.jsonl"', repr(str(tmp_path / "answers.jsonl")))
+    code = code.replace('"../shared/data/', f'"{shared_data}/')  # the data may be found by $RAGREASON_DATA
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1"}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=900)
