@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         hyper.add_argument(flag, type=kind)
     hyper.add_argument("--target-modules", help="all-linear (default) or a comma-separated list: q_proj,v_proj")
     hyper.add_argument("--precision", choices=("auto", "fp32", "bf16"))
+    hyper.add_argument("--no-group-by-length", dest="group_by_length", action="store_false", default=None,
+                       help="random batches instead of batches of similar length (more padding)")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         lora = LoraSpec(**_given(args, "r", "alpha", "dropout"), **_modules(args.target_modules))
         spec = TrainSpec(**_given(args, "target", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
                                   "max_length", "seed", "warmup", "eval_steps", "save_steps", "threads",
-                                  "precision", "top_k", "distractor_share"))
+                                  "precision", "top_k", "distractor_share", "group_by_length"))
         train, evals = _load(args)
         retriever = _retriever(args)
     except SpecError as error:

@@ -91,6 +91,7 @@ def training_args(spec: TrainSpec, checkpoints: Path, *, device: str, precision:
         use_cpu=device == "cpu", report_to="none", remove_unused_columns=False, disable_tqdm=not progress,
         include_num_input_tokens_seen="non_padding", gradient_checkpointing=spec.gradient_checkpointing,
         dataloader_num_workers=0,
+        train_sampling_strategy="group_by_length" if spec.group_by_length else "random",
     )
 
 

@@ -66,7 +66,9 @@ class TrainSpec:
     ``precision`` "auto": bf16 on a GPU that has it and on a CPU with bf16 instructions (autocast,
     fp32 master weights), else fp32. ``distractor_share``: the share of training examples that get
     distractor-only context when a retriever is given (RAFT). ``eval_steps`` None: evaluate at the
-    end only. ``threads`` None: leave torch's thread count as it is."""
+    end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length``: batch examples
+    of similar length (transformers' length-grouped sampler, shuffled by mega-batch), so that little
+    compute goes to padding; False: plain random batches."""
 
     target: str = "answer"
     epochs: float = 1.0
@@ -88,11 +90,15 @@ class TrainSpec:
     precision: str = "auto"
     threads: int | None = None
     gradient_checkpointing: bool = False
+    group_by_length: bool = True
 
     def __post_init__(self) -> None:
         problems = [*self._count_problems(), *self._rate_problems()]
         if self.target not in TARGETS:
             problems.append(f"target must be one of {', '.join(TARGETS)}, got {self.target!r}")
+        for name in ("gradient_checkpointing", "group_by_length"):
+            if not isinstance(getattr(self, name), bool):
+                problems.append(f"{name} must be true or false, got {getattr(self, name)!r}")
         if self.precision not in PRECISIONS:
             problems.append(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         _raise_if(problems, "TrainSpec")

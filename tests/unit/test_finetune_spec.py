@@ -38,6 +38,7 @@ def test_every_bad_lora_value_is_named_in_one_message():
     ("precision", "fp8", "precision must be one of"),
     ("threads", 0, "threads must be"),
     ("save_steps", True, "save_steps must be"),
+    ("group_by_length", "yes", "group_by_length must be true or false"),
 ])
 def test_bad_train_values_fail_with_the_name(field, value, words):
     with pytest.raises(SpecError) as error:
@@ -61,3 +62,13 @@ def test_finetune_rejects_bad_overrides_before_loading_anything(tmp_path):
     with pytest.raises(ValueError, match="no training items"):
         finetune([], out_dir=tmp_path, builder=PromptBuilder(), base_model=tmp_path / "nowhere")
     assert not any(tmp_path.iterdir())
+
+
+def test_length_grouping_reaches_the_trainer(tmp_path):
+    from ragreason.finetune import runtime
+
+    grouped = runtime.training_args(TrainSpec(), tmp_path, device="cpu", precision="fp32", progress=False)
+    plain = runtime.training_args(TrainSpec(group_by_length=False), tmp_path, device="cpu", precision="fp32",
+                                  progress=False)
+    assert grouped.train_sampling_strategy == "group_by_length"
+    assert plain.train_sampling_strategy == "random"
