@@ -57,12 +57,12 @@ def throughput(args: argparse.Namespace) -> None:
     spec = TrainSpec(max_steps=args.steps, batch_size=args.batch_size, lr=2e-4, threads=args.threads,
                      precision=args.precision, max_length=args.max_length, logging_steps=args.steps,
                      save_steps=10_000, warmup=0.0, gradient_checkpointing=args.grad_checkpointing,
-                     group_by_length=not args.random_batches)
+                     group_by_length=args.group_by_length)
     with tempfile.TemporaryDirectory() as out:
         info = finetune(items, out_dir=out, builder=builder(), lora=LoraSpec(r=args.r, target_modules=args.modules),
                         spec=spec, progress=False)
     m = info.metrics
-    row = [args.r, args.modules, m["precision"], args.grad_checkpointing, not args.random_batches, args.threads,
+    row = [args.r, args.modules, m["precision"], args.grad_checkpointing, args.group_by_length, args.threads,
            args.batch_size, m["steps"],
            round(m["train_seconds"] / m["steps"], 2), m["tokens_per_second"], round(m["peak_memory_mb"])]
     header = ["r", "modules", "precision", "grad ckpt", "grouped", "threads", "batch", "steps", "s/step", "tokens/s",
@@ -118,7 +118,7 @@ def main() -> None:
     tp.add_argument("--threads", type=int, default=1)
     tp.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
     tp.add_argument("--grad-checkpointing", action="store_true")
-    tp.add_argument("--random-batches", action="store_true", help="no length grouping (more padding)")
+    tp.add_argument("--group-by-length", action="store_true", help="batches of similar length (less padding)")
     ef = sub.add_parser("effect")
     ef.add_argument("--adapter", required=True)
     ef.add_argument("--limit", type=int, default=600)

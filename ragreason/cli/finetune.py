@@ -48,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         hyper.add_argument(flag, type=kind)
     hyper.add_argument("--target-modules", help="all-linear (default) or a comma-separated list: q_proj,v_proj")
     hyper.add_argument("--precision", choices=("auto", "fp32", "bf16"))
-    hyper.add_argument("--no-group-by-length", dest="group_by_length", action="store_false", default=None,
-                       help="random batches instead of batches of similar length (more padding)")
+    hyper.add_argument("--group-by-length", action="store_true", default=None,
+                       help="batches of similar length: less padding, faster; a resumed run sees other batches")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)

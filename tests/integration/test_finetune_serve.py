@@ -47,9 +47,9 @@ def test_vllm_serves_the_adapter_with_the_same_greedy_answers(adapter, sample, d
     prompts = BUILDER.build_many(probe)
     check_adapter(out, default_llm)
     tokenizer = AutoTokenizer.from_pretrained(out)
-    hf = LiveGenerator(load_with_adapter(out, dtype="bfloat16"), tokenizer, name="hf")
+    hf = LiveGenerator(load_with_adapter(out, dtype="float32"), tokenizer, name="hf")
     expected = [g[0].text for g in hf.generate(prompts, max_tokens=12)]
-    with VLLMGenerator(default_llm, adapters={"ft": out}) as llm:
+    with VLLMGenerator(default_llm, adapters={"ft": out}, dtype="float32") as llm:
         served = [g[0].text for g in llm.generate(prompts, max_tokens=12, adapter="ft")]
         base = [g[0].text for g in llm.generate(prompts, max_tokens=12)]
     assert served == expected

@@ -130,3 +130,22 @@ def test_max_model_len_is_capped_at_the_models_context(tmp_path):
     (nested / "config.json").write_text(json.dumps({"text_config": {"max_position_embeddings": 1000}}))
     assert options.engine_kwargs(model=nested)["max_model_len"] == 1000
     assert options.engine_kwargs(model=tmp_path / "missing")["max_model_len"] == 4096
+
+
+def test_auto_dtype_is_float32_on_a_cpu_without_native_bf16(tmp_path, monkeypatch):
+    from ragreason.generate import vllm_options
+
+    plain = tmp_path / "cpuinfo-avx2"
+    plain.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma f16c\n", encoding="utf-8")
+    bf16 = tmp_path / "cpuinfo-bf16"
+    bf16.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile\n", encoding="utf-8")
+    assert not vllm_options.cpu_has_native_bf16(plain)
+    assert vllm_options.cpu_has_native_bf16(bf16)
+    assert vllm_options.cpu_has_native_bf16(tmp_path / "missing")  # unknown: vLLM's default stands
+
+    monkeypatch.setattr(vllm_options, "cpu_has_native_bf16", lambda: False)
+    assert EngineOptions(device="cpu").engine_kwargs()["dtype"] == "float32"
+    assert EngineOptions(device="cpu", dtype="bfloat16").engine_kwargs()["dtype"] == "bfloat16"
+    assert EngineOptions(device="cuda").engine_kwargs()["dtype"] == "auto"
+    monkeypatch.setattr(vllm_options, "cpu_has_native_bf16", lambda: True)
+    assert EngineOptions(device="cpu").engine_kwargs()["dtype"] == "auto"
