@@ -161,3 +161,15 @@ def test_merge_gives_the_same_greedy_outputs(trained, tmp_path):
     assert greedy(merged, tokenizer, ITEMS[:6]) == greedy(load_with_adapter(out), tokenizer, ITEMS[:6])
     with pytest.raises(ValueError, match="new folder"):
         merge(out, out)
+
+
+def test_length_grouped_batches_train_through_the_real_trainer(base_dir, tmp_path):
+    """transformers' LengthGroupedSampler infers the lengths from our rows; the loss still falls."""
+    items = [Item(f"g{i}", f"The cat is {c}.{' It sits on the mat.' * (i % 4)} Which colour is the cat?",
+                  ("red", "blue", "green"), COLOURS[c]) for i, c in enumerate(list(COLOURS) * 8)]
+    spec = TrainSpec(max_steps=24, lr=5e-2, batch_size=4, warmup=0.0, logging_steps=4, save_steps=100, threads=1,
+                     seed=5, group_by_length=True)
+    info = finetune(items, out_dir=tmp_path, builder=BUILDER, base_model=base_dir, lora=LORA, spec=spec,
+                    progress=False)
+    losses = [h["loss"] for h in info.history if "loss" in h]
+    assert info.metrics["steps"] == 24 and losses[-1] < 0.5 * losses[0], losses
