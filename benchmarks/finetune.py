@@ -118,7 +118,8 @@ def main() -> None:
     tp.add_argument("--threads", type=int, default=1)
     tp.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
     tp.add_argument("--grad-checkpointing", action="store_true")
-    tp.add_argument("--group-by-length", action="store_true", help="batches of similar length (less padding)")
+    tp.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=True,
+                    help="batches of similar length (default; --no-group-by-length: shuffled batches)")
     ef = sub.add_parser("effect")
     ef.add_argument("--adapter", required=True)
     ef.add_argument("--limit", type=int, default=600)

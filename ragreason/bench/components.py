@@ -93,7 +93,7 @@ def adapter_key(config: BenchConfig, train: Sequence[Item], with_context: bool) 
 def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with_context: bool,
                   progress: bool = True) -> tuple[Path, float, bool]:
     """Train (or reuse from the cache) one adapter; returns its folder, training seconds, reused."""
-    from ..finetune import LoraSpec, TrainSpec, finetune, read_info
+    from ..finetune import finetune, read_info
     from ..models import ragreason_home
 
     f = config.finetune
@@ -107,10 +107,7 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
     info = finetune(
         items, out_dir=folder, builder=builder_for(config), base_model=model_path(config),
         retriever=retriever if with_context else None,
-        lora=LoraSpec(r=f.r, alpha=f.alpha, dropout=f.dropout, target_modules=f.target_modules),
-        spec=TrainSpec(target=f.target, epochs=f.epochs, max_steps=f.max_steps, lr=f.lr, batch_size=f.batch_size,
-                       grad_accum=f.grad_accum, max_length=f.max_length, distractor_share=f.distractor_share,
-                       seed=f.seed, top_k=config.retrieval.top_k),
+        lora=f.lora_spec(), spec=f.train_spec(top_k=config.retrieval.top_k),
         resume=True, progress=progress,
     )
     return folder, float(info.metrics.get("train_seconds", 0.0)), False

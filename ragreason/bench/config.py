@@ -87,6 +87,21 @@ class FinetuneConfig:
     distractor_share: float = 0.2
     train_limit: int | None = None
     seed: int = 0
+    group_by_length: bool = True
+
+    def lora_spec(self):
+        from ..finetune.spec import LoraSpec
+
+        return LoraSpec(r=self.r, alpha=self.alpha, dropout=self.dropout, target_modules=self.target_modules)
+
+    def train_spec(self, top_k: int | None = None):
+        """The ``TrainSpec`` this section stands for (raises ``SpecError`` listing what is wrong)."""
+        from ..finetune.spec import TrainSpec
+
+        return TrainSpec(target=self.target, epochs=self.epochs, max_steps=self.max_steps, lr=self.lr,
+                         batch_size=self.batch_size, grad_accum=self.grad_accum, max_length=self.max_length,
+                         distractor_share=self.distractor_share, seed=self.seed, top_k=top_k,
+                         group_by_length=self.group_by_length)
 
 
 @dataclass(frozen=True)

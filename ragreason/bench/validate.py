@@ -182,15 +182,8 @@ def _retrieval_problems(config: BenchConfig) -> list[str]:
 
 
 def _finetune_problems(config: BenchConfig) -> list[str]:
-    from ..finetune.spec import LoraSpec, TrainSpec
-
     f, problems = config.finetune, []
-    for build in (
-        lambda: LoraSpec(r=f.r, alpha=f.alpha, dropout=f.dropout, target_modules=f.target_modules),
-        lambda: TrainSpec(target=f.target, epochs=f.epochs, max_steps=f.max_steps, lr=f.lr, batch_size=f.batch_size,
-                          grad_accum=f.grad_accum, max_length=f.max_length, distractor_share=f.distractor_share,
-                          seed=f.seed),
-    ):
+    for build in (f.lora_spec, f.train_spec):
         try:
             build()
         except ValueError as exc:

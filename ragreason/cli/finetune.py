@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         hyper.add_argument(flag, type=kind)
     hyper.add_argument("--target-modules", help="all-linear (default) or a comma-separated list: q_proj,v_proj")
     hyper.add_argument("--precision", choices=("auto", "fp32", "bf16"))
-    hyper.add_argument("--group-by-length", action="store_true", default=None,
-                       help="batches of similar length: less padding, faster; a resumed run sees other batches")
+    hyper.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=None,
+                       help="batches of similar length (default on: less padding, 1.26x on ProofWriter); "
+                            "--no-group-by-length: plain shuffled batches")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)

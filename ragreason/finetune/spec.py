@@ -66,10 +66,10 @@ class TrainSpec:
     ``precision`` "auto": bf16 on a GPU that has it and on a CPU with bf16 instructions (autocast,
     fp32 master weights), else fp32. ``distractor_share``: the share of training examples that get
     distractor-only context when a retriever is given (RAFT). ``eval_steps`` None: evaluate at the
-    end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length``: batch examples
-    of similar length (transformers' length-grouped sampler, shuffled by mega-batch), so that little
-    compute goes to padding (1.26x on ProofWriter), but a run resumed from a checkpoint then sees other
-    batches than an uninterrupted one; False (default): seeded random batches, exactly resumable."""
+    end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length`` (default True):
+    batch examples of similar length (transformers' grouping, mega-batches shuffled by the seed and the
+    epoch, ``batches.py``), so that little compute goes to padding (1.26x on ProofWriter); a resumed run
+    draws the same batches. False: plain shuffled batches."""
 
     target: str = "answer"
     epochs: float = 1.0
@@ -91,7 +91,7 @@ class TrainSpec:
     precision: str = "auto"
     threads: int | None = None
     gradient_checkpointing: bool = False
-    group_by_length: bool = False
+    group_by_length: bool = True
 
     def __post_init__(self) -> None:
         problems = [*self._count_problems(), *self._rate_problems()]

@@ -169,12 +169,12 @@ def _evaluator(model, tokenizer, builder, retriever, eval_items, spec: TrainSpec
 
 
 def _trainer(model, tokenizer, encoding, spec, out, device, precision, progress, callbacks):
-    from transformers import Trainer
+    from .batches import RagreasonTrainer
 
     rows = [{"input_ids": list(e.input_ids), "labels": list(e.labels)} for e in encoding.examples]
     args = runtime.training_args(spec, out / CHECKPOINTS, device=device, precision=precision, progress=progress)
-    return Trainer(model=model, args=args, train_dataset=rows, data_collator=Collator(tokenizer.pad_token_id),
-                   callbacks=callbacks)
+    return RagreasonTrainer(model=model, args=args, train_dataset=rows,
+                            data_collator=Collator(tokenizer.pad_token_id), callbacks=callbacks)
 
 
 def _start(checkpoint: str | None) -> dict[str, Any]:

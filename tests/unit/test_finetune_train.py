@@ -23,8 +23,9 @@ COLOURS = {"red": "A", "blue": "B", "green": "C"}
 ITEMS = [Item(f"q{i}", f"The cat is {c}. Which colour is the cat?", ("red", "blue", "green"), COLOURS[c],
               meta={"lang": "en"}) for i, c in enumerate(list(COLOURS) * 8)]
 BUILDER = PromptBuilder("direct-en", closed_world=False)
+# Plain shuffled batches here (the items are all one length); the grouped sampler has its own test below.
 SPEC = TrainSpec(max_steps=40, lr=5e-2, batch_size=4, warmup=0.0, logging_steps=4, eval_steps=20, save_steps=16,
-                 threads=1, seed=5)
+                 threads=1, seed=5, group_by_length=False)
 LORA = LoraSpec(r=8, alpha=16, dropout=0.0)
 
 
@@ -163,13 +164,28 @@ def test_merge_gives_the_same_greedy_outputs(trained, tmp_path):
         merge(out, out)
 
 
-def test_length_grouped_batches_train_through_the_real_trainer(base_dir, tmp_path):
-    """transformers' LengthGroupedSampler infers the lengths from our rows; the loss still falls."""
+def test_length_grouped_batches_train_and_resume_exactly(base_dir, tmp_path):
+    """transformers' length grouping infers the lengths from our rows; the loss falls; and a run resumed
+    from a checkpoint draws the same batches as the uninterrupted one (the stock sampler does not)."""
+    import shutil
+
+    from safetensors.torch import load_file
+
     items = [Item(f"g{i}", f"The cat is {c}.{' It sits on the mat.' * (i % 4)} Which colour is the cat?",
                   ("red", "blue", "green"), COLOURS[c]) for i, c in enumerate(list(COLOURS) * 8)]
-    spec = TrainSpec(max_steps=24, lr=5e-2, batch_size=4, warmup=0.0, logging_steps=4, save_steps=100, threads=1,
+    spec = TrainSpec(max_steps=24, lr=5e-2, batch_size=4, warmup=0.0, logging_steps=4, save_steps=8, threads=1,
                      seed=5, group_by_length=True)
-    info = finetune(items, out_dir=tmp_path, builder=BUILDER, base_model=base_dir, lora=LORA, spec=spec,
+    whole = tmp_path / "whole"
+    info = finetune(items, out_dir=whole, builder=BUILDER, base_model=base_dir, lora=LORA, spec=spec,
                     progress=False)
     losses = [h["loss"] for h in info.history if "loss" in h]
     assert info.metrics["steps"] == 24 and losses[-1] < 0.5 * losses[0], losses
+    again = tmp_path / "again"
+    shutil.copytree(whole / "checkpoints", again / "checkpoints")
+    shutil.rmtree(again / "checkpoints" / "checkpoint-24")
+    resumed = finetune(items, out_dir=again, builder=BUILDER, base_model=base_dir, lora=LORA, spec=spec,
+                       progress=False, resume=True)
+    assert resumed.metrics["start_step"] == 16
+    first, second = load_file(whole / "adapter_model.safetensors"), load_file(again / "adapter_model.safetensors")
+    for name in first:
+        assert (first[name] - second[name]).abs().max() < 1e-4, name
