@@ -57,16 +57,17 @@ def throughput(args: argparse.Namespace) -> None:
     spec = TrainSpec(max_steps=args.steps, batch_size=args.batch_size, lr=2e-4, threads=args.threads,
                      precision=args.precision, max_length=args.max_length, logging_steps=args.steps,
                      save_steps=10_000, warmup=0.0, gradient_checkpointing=args.grad_checkpointing,
-                     group_by_length=args.group_by_length)
+                     group_by_length=args.group_by_length, answer_logits_only=args.answer_logits_only)
     with tempfile.TemporaryDirectory() as out:
         info = finetune(items, out_dir=out, builder=builder(), lora=LoraSpec(r=args.r, target_modules=args.modules),
                         spec=spec, progress=False)
     m = info.metrics
-    row = [args.r, args.modules, m["precision"], args.grad_checkpointing, args.group_by_length, args.threads,
-           args.batch_size, m["steps"],
-           round(m["train_seconds"] / m["steps"], 2), m["tokens_per_second"], round(m["peak_memory_mb"])]
-    header = ["r", "modules", "precision", "grad ckpt", "grouped", "threads", "batch", "steps", "s/step", "tokens/s",
-              "peak RSS MiB"]
+    row = [args.r, args.modules, m["precision"], args.grad_checkpointing, args.group_by_length,
+           args.answer_logits_only, args.threads, args.batch_size, m["steps"],
+           round(m["train_seconds"] / m["steps"], 2), m["tokens_per_second"], round(m["peak_memory_mb"]),
+           round(m["train_loss"], 4)]
+    header = ["r", "modules", "precision", "grad ckpt", "grouped", "answer logits", "threads", "batch", "steps",
+              "s/step", "tokens/s", "peak RSS MiB", "loss"]
     print(table(header, [row]))
     print(json.dumps({"throughput": dict(zip(header, row, strict=True)), "load": os.getloadavg()}))
 
@@ -120,6 +121,8 @@ def main() -> None:
     tp.add_argument("--grad-checkpointing", action="store_true")
     tp.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=True,
                     help="batches of similar length (default; --no-group-by-length: shuffled batches)")
+    tp.add_argument("--answer-logits-only", action=argparse.BooleanOptionalAction, default=True,
+                    help="logits at the answer positions only (default; --no-answer-logits-only: every position)")
     ef = sub.add_parser("effect")
     ef.add_argument("--adapter", required=True)
     ef.add_argument("--limit", type=int, default=600)

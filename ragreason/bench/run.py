@@ -12,14 +12,14 @@ import json
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..pipeline import answer
 from ..types import Answer, Item
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
-from .components import build_generator, build_retriever, builder_for, train_adapter
+from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
 from .report import Report, build_report, write_report
 from .split import load_split
@@ -69,16 +69,18 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
         with stages.time("build retriever"):
             retriever = build_retriever(config, split.train, split.test)
     adapters, finetune_info = _adapters(config, split.train, retriever, stages, progress)
-    generator = build_generator(config, adapters)
-    try:
-        with stages.time("start engine"):
-            generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
-        records: list[RunRecord] = []
-        for arm in arms_for(config):
-            with stages.time(f"answer {arm.name}"):
-                records += _run_arm(config, arm, split.test, generator, retriever, out, progress)
-    finally:
-        generator.close()
+    by_arm: dict[str, list[RunRecord]] = {}
+    for make_generator, arms in _engines(config, adapters, stages):
+        generator = make_generator()
+        try:
+            with stages.time("start engine"):
+                generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
+            for arm, served in arms:
+                with stages.time(f"answer {arm.name}"):
+                    by_arm[arm.name] = _run_arm(config, served, split.test, generator, retriever, out, progress)
+        finally:
+            generator.close()
+    records = [r for arm in arms_for(config) for r in by_arm[arm.name]]
     _write_records(out / "records.jsonl", records)
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
     write_report(report, out)
@@ -100,6 +102,24 @@ def _adapters(config, train, retriever, stages: Stages, progress: bool):
         used = min(len(train), config.finetune.train_limit or len(train))
         info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused, "train_items": used}
     return adapters, info
+
+
+def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
+    """(a function that builds a generator, [(arm, arm as served)]) per engine: one engine serving the
+    base and every adapter, or (``model.adapters: merged``) the base, then each merged adapter."""
+    arms = arms_for(config)
+    if config.model.adapters == "lora" or not adapters:
+        return [(lambda: build_generator(config, adapters), [(a, a) for a in arms])]
+    plan = [(lambda: build_generator(config, {}), [(a, a) for a in arms if a.adapter is None])]
+    for name, folder in adapters.items():
+        mine = [(a, replace(a, adapter=None)) for a in arms if a.adapter == name]
+        if not mine:
+            continue
+        with stages.time(f"merge {name}"):
+            path = merged_model(folder)
+        plan.append((lambda path=path, name=name: build_generator(config, {}, path=path, name=f"merged-{name}"),
+                     mine))
+    return [(make, served) for make, served in plan if served]
 
 
 def _run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator, retriever, out: Path,

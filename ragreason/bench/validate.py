@@ -14,6 +14,7 @@ from .config import (
     BACKENDS,
     CONDITIONS,
     RETRIEVERS,
+    SERVING,
     BenchConfig,
     ConfigError,
     DataConfig,
@@ -146,6 +147,8 @@ def _model_problems(config: BenchConfig) -> list[str]:
     m, problems = config.model, []
     if m.backend not in BACKENDS:
         problems.append(f"model.backend: unknown backend {m.backend!r} (known: {', '.join(BACKENDS)})")
+    if m.adapters not in SERVING:
+        problems.append(f"model.adapters: must be one of {', '.join(SERVING)}, got {m.adapters!r}")
     if m.path != "default" and not (config.resolve(m.path) / "config.json").is_file():
         problems.append(f"model.path: no Hugging Face model folder at {config.resolve(m.path)} "
                         "(or 'default' for the packaged SmolLM2)")

@@ -1,4 +1,4 @@
-"""Length-grouped training batches that a resumed run draws again exactly.
+"""Length-grouped training batches that a resumed run draws again exactly (used by ``trainer.py``).
 
 transformers' ``LengthGroupedSampler`` shuffles with torch's global generator; a run resumed from a
 checkpoint restores that generator's state *at the checkpoint*, not at the start of the epoch, so it
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-from transformers import Trainer
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
 
@@ -30,14 +29,3 @@ class SeededLengthGroupedSampler(LengthGroupedSampler):
     def __iter__(self):
         self.generator = torch.Generator().manual_seed((self.seed << 16) + self.epoch)
         return super().__iter__()
-
-
-class RagreasonTrainer(Trainer):
-    """``Trainer`` whose length-grouped sampler is the seeded one above; other strategies unchanged."""
-
-    def _get_train_sampler(self, train_dataset=None):
-        if self.args.train_sampling_strategy != "group_by_length":
-            return super()._get_train_sampler(train_dataset)
-        rows = train_dataset if train_dataset is not None else self.train_dataset
-        return SeededLengthGroupedSampler(self.args.train_batch_size * self.args.gradient_accumulation_steps,
-                                          [len(row["input_ids"]) for row in rows], self.args.seed)

@@ -45,9 +45,14 @@ def load_with_adapter(adapter_dir: str | Path, base_model: str | Path | None = N
                                    f"({str(error).splitlines()[-1].strip()})") from error
 
 
-def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Path | None = None) -> Path:
-    """Fold the adapter into the base weights (in fp32, saved in the base's dtype) and save a model
-    folder with the adapter's tokenizer and a ``ragreason.json`` that names the adapter it came from."""
+def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Path | None = None,
+          dtype: str | None = None) -> Path:
+    """Fold the adapter into the base weights (in fp32) and save a model folder with the adapter's
+    tokenizer and a ``ragreason.json`` that names the adapter it came from.
+
+    ``dtype`` None: saved in the base's dtype (SmolLM2's is bfloat16, whose 8-bit mantissa can round
+    away a small adapter's change to a weight); "float32" keeps the merged weights exact."""
+    import torch
     from transformers import AutoConfig, AutoTokenizer
 
     info = _info(adapter_dir)
@@ -56,9 +61,9 @@ def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Pat
     if out.resolve() == Path(adapter_dir).resolve():
         raise ValueError("merge into a new folder, not the adapter's own")
     model = load_with_adapter(adapter_dir, base).merge_and_unload()
-    saved_dtype = getattr(AutoConfig.from_pretrained(base), "dtype", None)
+    saved_dtype = dtype or getattr(AutoConfig.from_pretrained(base), "dtype", None)
     if saved_dtype is not None:
-        model = model.to(saved_dtype)
+        model = model.to(getattr(torch, saved_dtype) if isinstance(saved_dtype, str) else saved_dtype)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
     AutoTokenizer.from_pretrained(str(adapter_dir)).save_pretrained(out)

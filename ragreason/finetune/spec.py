@@ -69,7 +69,9 @@ class TrainSpec:
     end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length`` (default True):
     batch examples of similar length (transformers' grouping, mega-batches shuffled by the seed and the
     epoch, ``batches.py``), so that little compute goes to padding (1.26x on ProofWriter); a resumed run
-    draws the same batches. False: plain shuffled batches."""
+    draws the same batches. False: plain shuffled batches. ``answer_logits_only`` (default True): compute
+    the vocabulary logits only at the positions that predict answer tokens (``answer_loss.py``); the same
+    loss, less work and memory; False: the model's stock loss over logits at every position."""
 
     target: str = "answer"
     epochs: float = 1.0
@@ -92,12 +94,13 @@ class TrainSpec:
     threads: int | None = None
     gradient_checkpointing: bool = False
     group_by_length: bool = True
+    answer_logits_only: bool = True
 
     def __post_init__(self) -> None:
         problems = [*self._count_problems(), *self._rate_problems()]
         if self.target not in TARGETS:
             problems.append(f"target must be one of {', '.join(TARGETS)}, got {self.target!r}")
-        for name in ("gradient_checkpointing", "group_by_length"):
+        for name in ("gradient_checkpointing", "group_by_length", "answer_logits_only"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(f"{name} must be true or false, got {getattr(self, name)!r}")
         if self.precision not in PRECISIONS:

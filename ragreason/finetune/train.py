@@ -123,7 +123,8 @@ def _template_name(builder: PromptBuilder) -> str:
 def _run_record(base: str, lora: LoraSpec, spec: TrainSpec, digest: str) -> dict[str, Any]:
     """What a resumed run must share with the run it continues (as JSON would read it back); the length
     (epochs, max_steps) may grow, and how often to evaluate or save may change."""
-    free = ("epochs", "max_steps", "eval_steps", "save_steps", "save_total_limit", "logging_steps", "threads")
+    free = ("epochs", "max_steps", "eval_steps", "save_steps", "save_total_limit", "logging_steps", "threads",
+            "answer_logits_only")
     fixed = {k: v for k, v in spec.to_dict().items() if k not in free}
     return json.loads(json.dumps({"base_model": base, "lora": lora.to_dict(), "train": fixed, "data_hash": digest}))
 
@@ -169,12 +170,13 @@ def _evaluator(model, tokenizer, builder, retriever, eval_items, spec: TrainSpec
 
 
 def _trainer(model, tokenizer, encoding, spec, out, device, precision, progress, callbacks):
-    from .batches import RagreasonTrainer
+    from .trainer import RagreasonTrainer
 
     rows = [{"input_ids": list(e.input_ids), "labels": list(e.labels)} for e in encoding.examples]
     args = runtime.training_args(spec, out / CHECKPOINTS, device=device, precision=precision, progress=progress)
     return RagreasonTrainer(model=model, args=args, train_dataset=rows,
-                            data_collator=Collator(tokenizer.pad_token_id), callbacks=callbacks)
+                            data_collator=Collator(tokenizer.pad_token_id), callbacks=callbacks,
+                            answer_logits_only=spec.answer_logits_only)
 
 
 def _start(checkpoint: str | None) -> dict[str, Any]:

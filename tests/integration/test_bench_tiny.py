@@ -105,3 +105,34 @@ def test_rerun_resumes_and_reuses_adapters(result, bench_dir):
     assert all(info["reused"] for info in second.finetune.values())
     assert [p.stat().st_size for p in sorted((bench_dir / "out" / "answers").glob("*.jsonl"))] == sizes
     assert [r.accuracy for r in second.rows] == [r.accuracy for r in first.rows]
+
+
+def test_merged_adapters_serve_like_lora_adapters(result, bench_dir):
+    """``model.adapters: merged``: each adapter folded into a float32 base and served by its own engine
+    without LoRA; greedy answers match the LoRA-served ones of the first run (same cached adapters)."""
+    config, first = result
+    spec = yaml.safe_load((bench_dir / "bench.yaml").read_text())
+    spec.update(out="merged", votes=[1], conditions=["base", "ft", "rag+ft"])
+    spec["model"]["adapters"] = "merged"
+    (bench_dir / "merged.yaml").write_text(yaml.safe_dump(spec))
+    report = run_bench(load_config(bench_dir / "merged.yaml"), progress=False)
+    assert [r.arm for r in report.rows] == ["base@1", "ft@1", "rag+ft@1"]
+    assert all(info["reused"] for info in report.finetune.values())
+    assert {"merge ft", "merge raft"} <= set(report.stages)
+    for name in ("ft", "raft"):
+        merged = bench_dir / "home" / "adapters" / (first.finetune[name]["path"].rsplit("/", 1)[1] + "-merged")
+        assert (merged / "config.json").is_file() and not (merged / "adapter_config.json").exists()
+    lora = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "out" / "records.jsonl")}
+    again = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "merged" / "records.jsonl")}
+    assert again == {key: lora[key] for key in again}
+    for arm in ("ft", "rag+ft"):  # the same greedy texts and log-probabilities, from the merged model
+        served = [g for f in (bench_dir / "out" / "answers").glob(f"{arm}-k1-*.jsonl") for g in _generations(f)]
+        merged = [g for f in (bench_dir / "merged" / "answers").glob(f"{arm}-k1-*.jsonl") for g in _generations(f)]
+        assert {g["model"] for g in merged} == {f"merged-{'ft' if arm == 'ft' else 'raft'}"}
+        assert {g["adapter"] for g in served} == {"ft" if arm == "ft" else "raft"}
+        assert [g["text"] for g in merged] == [g["text"] for g in served]
+        assert [g["logprob"] for g in merged] == pytest.approx([g["logprob"] for g in served], rel=1e-3)
+
+
+def _generations(path):
+    return [g for line in path.read_text().splitlines() for g in json.loads(line)["generations"]]
