@@ -66,10 +66,10 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
         "retrieval": {"kind": "hybrid", "knowledge": str(default_knowledge_dir()), "top_k": 3, "examples": True,
                       "graph": True},
         # LoRA training on these CPUs runs at ~90-150 tokens/s (fp32 without AVX512-BF16, bf16 with it) and
-        # vLLM-CPU's LoRA path is ~2x slower than serving a merged model (benchmarks/RESULTS.md): 5 steps of
+        # vLLM-CPU's LoRA path is ~2x slower than serving a merged model (benchmarks/RESULTS.md): 4 steps of
         # 6 examples per adapter, merged adapters and 48 test questions keep the demo under 15 minutes on
-        # the slower kind. Short training, so a higher learning rate.
-        "finetune": {"r": 8, "alpha": 16, "max_steps": 5, "lr": 1e-3, "batch_size": 6, "max_length": 1024},
+        # the slower kind (13 min 38 s there with 5 steps). Short training, so a higher learning rate.
+        "finetune": {"r": 8, "alpha": 16, "max_steps": 4, "lr": 1e-3, "batch_size": 6, "max_length": 1024},
         "sampling": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 16},
         "seed": options.seed,
     }
