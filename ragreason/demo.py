@@ -21,6 +21,9 @@ import yaml
 log = logging.getLogger(__name__)
 
 
+TEST_PROBLEMS, FAST_TEST_PROBLEMS = 16, 8
+
+
 @dataclass(frozen=True)
 class DemoOptions:
     out: Path = Path("demo-out")
@@ -30,12 +33,19 @@ class DemoOptions:
     data_format: str = "competition"
     lang: str = "en"
     train_problems: int = 160
-    test_problems: int = 16
+    test_problems: int | None = None  # None: 16, or 8 with fast (each problem asks ~3 questions)
     votes: int = 5
     seed: int = 0
 
+    @property
+    def n_test_problems(self) -> int:
+        """``test_problems``, or the default that keeps the run within its time (15 min; --fast 3 min)."""
+        if self.test_problems is not None:
+            return self.test_problems
+        return FAST_TEST_PROBLEMS if self.fast else TEST_PROBLEMS
+
     def __post_init__(self) -> None:
-        if self.train_problems < 2 or self.test_problems < 1:
+        if self.train_problems < 2 or (self.test_problems is not None and self.test_problems < 1):
             raise ValueError("train_problems must be >= 2 and test_problems >= 1")
         if self.votes < 1:
             raise ValueError(f"votes must be >= 1, got {self.votes}")
@@ -49,7 +59,7 @@ def write_data(options: DemoOptions) -> dict[str, object]:
 
     folder = options.out / "data"
     train = generate(options.train_problems, SynthConfig(lang=options.lang, seed=options.seed))
-    test = generate(options.test_problems, SynthConfig(lang=options.lang, seed=options.seed + 1))
+    test = generate(options.n_test_problems, SynthConfig(lang=options.lang, seed=options.seed + 1))
     write_jsonl(train, folder / "train.jsonl")
     write_jsonl(test, folder / "test.jsonl")
     return {"format": "competition", "train": "data/train.jsonl", "test": "data/test.jsonl"}

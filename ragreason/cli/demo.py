@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ..demo import DemoOptions
+from ..demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     defaults = DemoOptions()
     parser.add_argument("--train-problems", type=int, default=defaults.train_problems,
                         help=f"generated training problems, x3 questions (default {defaults.train_problems})")
-    parser.add_argument("--test-problems", type=int, default=defaults.test_problems,
-                        help=f"generated test problems, x3 questions (default {defaults.test_problems})")
+    parser.add_argument("--test-problems", type=int, default=None,
+                        help=f"generated test problems, ~3 questions each (default {TEST_PROBLEMS}; "
+                             f"{FAST_TEST_PROBLEMS} with --fast)")
     parser.add_argument("--votes", type=int, default=defaults.votes,
                         help=f"answers sampled and voted per question (default {defaults.votes})")
     parser.set_defaults(func=run)
