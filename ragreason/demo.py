@@ -33,7 +33,7 @@ class DemoOptions:
     data_format: str = "competition"
     lang: str = "en"
     train_problems: int = 160
-    test_problems: int | None = None  # None: 16, or 8 with fast (each problem asks ~3 questions)
+    test_problems: int | None = None  # None: TEST_PROBLEMS, or FAST_TEST_PROBLEMS with fast
     votes: int = 5
     seed: int = 0
 

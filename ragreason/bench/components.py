@@ -118,7 +118,7 @@ def merged_model(adapter: Path) -> Path:
     from ..finetune import merge
 
     out = adapter.with_name(adapter.name + "-merged")
-    if (out / "ragreason.json").is_file() and (out / "config.json").is_file():
+    if (out / "ragreason.json").is_file():  # merge writes it last
         log.info("reusing merged model %s", out)
         return out
     return merge(adapter, out, dtype="float32")
