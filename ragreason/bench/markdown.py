@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .report import EARLIER
+
 if TYPE_CHECKING:
     from .report import Report
 
@@ -54,8 +56,13 @@ def _pairs_table(report: Report) -> list[str]:
 
 def _stages(report: Report) -> list[str]:
     out = ["## Time per stage", "", "| stage | seconds |", "|---|---|"]
-    out += [f"| {name} | {sec:.1f} |" for name, sec in report.stages.items()]
-    out.append(f"| **total** | {sum(report.stages.values()):.1f} |")
+    now = {name: sec for name, sec in report.stages.items() if not name.endswith(EARLIER)}
+    earlier = {name: sec for name, sec in report.stages.items() if name not in now}
+    out += [f"| {name} | {sec:.1f} |" for name, sec in now.items()]
+    out.append(f"| **total, this run** | {sum(now.values()):.1f} |")
+    if earlier:  # a resumed run: what the resumed records cost when they were made
+        out += [f"| {name} | {sec:.1f} |" for name, sec in earlier.items()]
+        out.append(f"| **total with earlier runs** | {sum(report.stages.values()):.1f} |")
     for name, info in report.finetune.items():
         seconds = f"{info.get('train_seconds', 0):.0f} s"
         reused = info.get("reused")

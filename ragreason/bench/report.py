@@ -48,6 +48,14 @@ class Report:
     n_test: int
 
 
+EARLIER = "(earlier runs)"
+
+
+def earlier_stage(arm: str) -> str:
+    """The stage that holds an arm's answering time in earlier runs (read from its resumed records)."""
+    return f"answer {arm} {EARLIER}"
+
+
 def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str, float],
                  finetune: dict[str, dict[str, Any]], *, n_train: int = 0) -> Report:
     by_arm: dict[str, list[RunRecord]] = defaultdict(list)
@@ -55,7 +63,8 @@ def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str
         by_arm[r.arm].append(r)
     for recs in by_arm.values():
         recs.sort(key=lambda r: r.item_id)
-    rows = [_row(arm, recs, stages.get(f"answer {arm}", 0.0)) for arm, recs in by_arm.items()]
+    rows = [_row(arm, recs, stages.get(f"answer {arm}", 0.0) + stages.get(earlier_stage(arm), 0.0))
+            for arm, recs in by_arm.items()]
     rows = [_with_base(row, by_arm) for row in rows]
     pairs = {a: {b: _pair(by_arm[a], by_arm[b]) for b in by_arm if b != a} for a in by_arm}
     n_test = len(next(iter(by_arm.values()))) if by_arm else 0

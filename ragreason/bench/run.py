@@ -3,7 +3,8 @@
 Each arm's answers go to ``<out>/answers/<arm>-<config hash>.jsonl`` item by item (the pipeline's
 resumable log), each record carrying the gold answer, whether it is right, the tokens and latency
 and the config hash; a changed config writes new files and never reuses stale records. At the end
-``records.jsonl`` gathers them and the report is written.
+``records.jsonl`` gathers them and the report is written. An arm's seconds are this run's wall time
+for it plus the generation time its resumed records carry from earlier runs.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..jsonl_log import JsonlLog
 from ..pipeline import answer
 from ..types import Answer, Item
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
-from .report import Report, build_report, write_report
+from .report import Report, build_report, earlier_stage, write_report
 from .split import load_split
 
 log = logging.getLogger(__name__)
@@ -77,7 +79,10 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
                 generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
             for arm, served in arms:
                 with stages.time(f"answer {arm.name}"):
-                    by_arm[arm.name] = _run_arm(config, served, split.test, generator, retriever, out, progress)
+                    by_arm[arm.name], earlier = _run_arm(config, served, split.test, generator, retriever, out,
+                                                         progress)
+                if earlier:
+                    stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
             generator.close()
     records = [r for arm in arms_for(config) for r in by_arm[arm.name]]
@@ -123,9 +128,12 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 
 def _run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator, retriever, out: Path,
-             progress: bool) -> list[RunRecord]:
+             progress: bool) -> tuple[list[RunRecord], float]:
+    """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
+    stage timer sees only the items it answers itself)."""
     digest = config.digest()
     path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
+    resumed = set(JsonlLog(path).records) if path.is_file() else set()
     answers = answer(
         items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
         retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
@@ -134,7 +142,8 @@ def _run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator, retrie
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )
-    return [_record(arm, item, a, digest) for item, a in zip(items, answers, strict=True)]
+    records = [_record(arm, item, a, digest) for item, a in zip(items, answers, strict=True)]
+    return records, sum(r.latency_s for r in records if r.item_id in resumed)
 
 
 def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:

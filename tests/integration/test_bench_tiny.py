@@ -105,6 +105,16 @@ def test_rerun_resumes_and_reuses_adapters(result, bench_dir):
     assert all(info["reused"] for info in second.finetune.values())
     assert [p.stat().st_size for p in sorted((bench_dir / "out" / "answers").glob("*.jsonl"))] == sizes
     assert [r.accuracy for r in second.rows] == [r.accuracy for r in first.rows]
+    # Every answer came from the first run: each arm's seconds are the generation time its records carry
+    # (not this run's near-zero wall time), listed as the arm's "earlier runs" stage.
+    records = read_records(bench_dir / "out" / "records.jsonl")
+    for row in second.rows:
+        carried = sum(r.latency_s for r in records if r.arm == row.arm)
+        assert carried > 0 and second.stages[f"answer {row.arm} (earlier runs)"] == pytest.approx(carried, abs=0.01)
+        assert row.seconds == pytest.approx(carried + second.stages[f"answer {row.arm}"], abs=0.01)
+        assert row.items_per_s == pytest.approx(row.n / row.seconds)
+    md = (bench_dir / "out" / "report.md").read_text()
+    assert "**total, this run**" in md and "**total with earlier runs**" in md
 
 
 def test_merged_adapters_serve_like_lora_adapters(result, bench_dir):
