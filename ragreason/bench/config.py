@@ -78,12 +78,18 @@ class RetrievalConfig:
     graph: bool = False
 
 
+# Options added after results and cached adapters were recorded under config hashes; left at None they
+# stay out of the hash, so those records and adapters still match.
+LATER_OPTIONS = (("finetune", "top_layers"),)
+
+
 @dataclass(frozen=True)
 class FinetuneConfig:
     r: int = 8
     alpha: float = 16.0
     dropout: float = 0.05
     target_modules: str | list[str] = "all-linear"
+    top_layers: int | None = None
     epochs: float = 1.0
     max_steps: int | None = None
     lr: float = 2e-4
@@ -99,7 +105,8 @@ class FinetuneConfig:
     def lora_spec(self):
         from ..finetune.spec import LoraSpec
 
-        return LoraSpec(r=self.r, alpha=self.alpha, dropout=self.dropout, target_modules=self.target_modules)
+        return LoraSpec(r=self.r, alpha=self.alpha, dropout=self.dropout, target_modules=self.target_modules,
+                        top_layers=self.top_layers)
 
     def train_spec(self, top_k: int | None = None):
         """The ``TrainSpec`` this section stands for (raises ``SpecError`` listing what is wrong)."""
@@ -146,6 +153,9 @@ class BenchConfig:
         """A hash of the named sections (all when none): what decides a result."""
         data = dataclasses.asdict(self)
         data.pop("base_dir")
+        for section, name in LATER_OPTIONS:  # at its default, a later option leaves earlier hashes as they were
+            if data[section][name] is None:
+                del data[section][name]
         picked = {k: data[k] for k in sections} if sections else data
         return hashlib.sha1(json.dumps(picked, sort_keys=True, default=str).encode()).hexdigest()[:12]
 

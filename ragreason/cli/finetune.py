@@ -47,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        ("--save-steps", int), ("--threads", int)]:
         hyper.add_argument(flag, type=kind)
     hyper.add_argument("--target-modules", help="all-linear (default) or a comma-separated list: q_proj,v_proj")
+    hyper.add_argument("--top-layers", type=int, help="adapt only the last N decoder layers (faster; default: all)")
     hyper.add_argument("--precision", choices=("auto", "fp32", "bf16"))
     hyper.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=None,
                        help="batches of similar length (default on: less padding, 1.26x on ProofWriter); "
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from ..prompt import PromptBuilder
 
     try:
-        lora = LoraSpec(**_given(args, "r", "alpha", "dropout"), **_modules(args.target_modules))
+        lora = LoraSpec(**_given(args, "r", "alpha", "dropout", "top_layers"), **_modules(args.target_modules))
         spec = TrainSpec(**_given(args, "target", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
                                   "max_length", "seed", "warmup", "eval_steps", "save_steps", "threads",
                                   "precision", "top_k", "distractor_share", "group_by_length"))

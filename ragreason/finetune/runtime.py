@@ -70,12 +70,37 @@ def load_lora_model(base_model: str, lora: LoraSpec, *, device: str, precision: 
     if gradient_checkpointing:
         model.enable_input_require_grads()
     modules = lora.target_modules if isinstance(lora.target_modules, str) else list(lora.target_modules)
+    if lora.top_layers is not None and modules == "all-linear":  # peft takes layer indices with names only
+        modules = linear_module_names(model)
     config = LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=modules,
+                        layers_to_transform=top_layer_indices(model, lora.top_layers, base_model),
                         task_type="CAUSAL_LM")
     try:
         return get_peft_model(model, config)
     except ValueError as error:
         raise ValueError(f"LoRA target_modules {modules!r} do not fit {base_model}: {error}") from error
+
+
+def linear_module_names(model: Any) -> list[str]:
+    """What ``"all-linear"`` stands for: the names of the model's linear layers, the output layer excluded."""
+    import torch
+
+    output = model.get_output_embeddings()
+    return sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules()
+                   if isinstance(module, torch.nn.Linear) and module is not output})
+
+
+def top_layer_indices(model: Any, top: int | None, base_model: str) -> list[int] | None:
+    """The indices of the last ``top`` decoder layers (None: all of them)."""
+    if top is None:
+        return None
+    count = getattr(model.config, "num_hidden_layers", None)
+    if not isinstance(count, int):
+        raise ValueError(f"LoRA top_layers needs the layer count of {base_model}; its config has no "
+                         "num_hidden_layers")
+    if top > count:
+        raise ValueError(f"LoRA top_layers is {top}, but {base_model} has {count} decoder layers")
+    return list(range(count - top, count))
 
 
 def training_args(spec: TrainSpec, checkpoints: Path, *, device: str, precision: str, progress: bool) -> Any:

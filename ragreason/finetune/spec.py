@@ -26,12 +26,18 @@ def _raise_if(problems: list[str], owner: str) -> None:
 
 @dataclass(frozen=True)
 class LoraSpec:
-    """A LoRA adapter's shape. ``target_modules``: ``"all-linear"`` or module names ("q_proj", ...)."""
+    """A LoRA adapter's shape. ``target_modules``: ``"all-linear"`` or module names ("q_proj", ...).
+
+    ``top_layers`` None: every decoder layer gets the adapter. N: only the last N decoder layers do
+    (peft's ``layers_to_transform``); the layers below them then hold nothing to train, so autograd
+    records nothing there and backward stops at the lowest adapted layer: training is faster and
+    needs less memory (unless gradient checkpointing, which makes the inputs require grad, is on)."""
 
     r: int = 8
     alpha: float = 16.0
     dropout: float = 0.05
     target_modules: str | tuple[str, ...] = "all-linear"
+    top_layers: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.target_modules, list):
@@ -49,12 +55,17 @@ class LoraSpec:
                 problems.append(f"target_modules must be 'all-linear' or a list of module names, got {modules!r}")
         elif not modules or not all(isinstance(m, str) and m.strip() for m in modules):
             problems.append(f"target_modules must name at least one module, got {list(modules)!r}")
+        top = self.top_layers
+        if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
+            problems.append(f"top_layers must be an integer >= 1 or None, got {top!r}")
         _raise_if(problems, "LoraSpec")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if isinstance(self.target_modules, tuple):
             data["target_modules"] = list(self.target_modules)
+        if self.top_layers is None:  # recorded only when set: all-layer adapters keep their earlier records
+            del data["top_layers"]
         return data
 
 

@@ -9,6 +9,7 @@ def test_defaults_are_valid_and_serialise():
     lora, train = LoraSpec(), TrainSpec()
     assert lora.to_dict() == {"r": 8, "alpha": 16.0, "dropout": 0.05, "target_modules": "all-linear"}
     assert LoraSpec(target_modules=["q_proj", "v_proj"]).to_dict()["target_modules"] == ["q_proj", "v_proj"]
+    assert LoraSpec(top_layers=6).to_dict()["top_layers"] == 6  # recorded only when set
     assert train.to_dict()["lr"] == 2e-4 and train.target == "answer"
 
 
@@ -22,6 +23,9 @@ def test_every_bad_lora_value_is_named_in_one_message():
         LoraSpec(target_modules=[])
     with pytest.raises(SpecError, match="r must be an integer"):
         LoraSpec(r=8.5)
+    for bad in (0, 2.0, True):
+        with pytest.raises(SpecError, match="top_layers must be an integer >= 1 or None"):
+            LoraSpec(top_layers=bad)
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [
