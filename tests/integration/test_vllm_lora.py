@@ -1,5 +1,6 @@
-"""LoRA through vLLM equals transformers + peft: two random adapters of SmolLM2 served side by side
-in one engine give the same greedy tokens and option scores as peft, and each changes the output.
+"""LoRA through vLLM equals transformers + peft: random adapters of SmolLM2 (two on q/v, one on the top
+8 layers only) served side by side in one engine give the same greedy tokens and option scores as
+peft, and each changes the output.
 Float32 on both sides (in bf16 the two stacks round differently and greedy paths can part)."""
 
 from __future__ import annotations
@@ -19,16 +20,38 @@ ITEM_PROMPTS = [Prompt(i.id, ({"role": "user", "content": i.question + "\n" + "\
 
 
 @pytest.fixture(scope="module")
-def vllm(default_llm, smol_adapters):
-    gen = VLLMGenerator(default_llm, adapters=smol_adapters, dtype="float32", kv_cache_bytes=256 << 20,
+def adapters(default_llm, smol_adapters, tmp_path_factory):
+    """The two random q/v adapters, and one on every linear layer of the last 8 decoder layers only
+    (``LoraSpec(top_layers=8)``, made by the fine-tuning code's own loader, random ``lora_B``)."""
+    import torch
+
+    from ragreason.finetune import LoraSpec
+    from ragreason.finetune.runtime import load_lora_model
+
+    torch.manual_seed(0)
+    model = load_lora_model(str(default_llm), LoraSpec(r=8, dropout=0.0, top_layers=8), device="cpu",
+                            precision="fp32")
+    generator = torch.Generator().manual_seed(3)
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if "lora_B" in name:
+                param.copy_(torch.randn(param.shape, generator=generator) * 0.05)
+    top = tmp_path_factory.mktemp("top-adapter") / "top8"
+    model.save_pretrained(top)
+    return {**smol_adapters, "top8": top}
+
+
+@pytest.fixture(scope="module")
+def vllm(default_llm, adapters):
+    gen = VLLMGenerator(default_llm, adapters=adapters, dtype="float32", kv_cache_bytes=256 << 20,
                         max_model_len=1024)
     yield gen
     gen.close()
 
 
 @pytest.fixture(scope="module")
-def hf(default_llm, smol_adapters):
-    return TransformersGenerator(default_llm, adapters=smol_adapters, dtype="float32", threads=1)
+def hf(default_llm, adapters):
+    return TransformersGenerator(default_llm, adapters=adapters, dtype="float32", threads=1)
 
 
 def greedy(gen, prompts, adapter, tokens):
@@ -39,6 +62,12 @@ def test_greedy_outputs_equal_transformers_peft_and_each_adapter_shows(vllm, hf)
     served = {a: greedy(vllm, PROMPTS[:2], a, 6) for a in (None, "rnd1", "rnd2")}
     assert served == {a: greedy(hf, PROMPTS[:2], a, 6) for a in (None, "rnd1", "rnd2")}
     assert served["rnd1"] != served[None] and served["rnd2"] != served[None] and served["rnd1"] != served["rnd2"]
+
+
+def test_an_adapter_on_the_top_layers_only_serves_like_peft(vllm, hf):
+    served = greedy(vllm, PROMPTS[:2], "top8", 6)
+    assert served == greedy(hf, PROMPTS[:2], "top8", 6)
+    assert served != greedy(vllm, PROMPTS[:2], None, 6)
 
 
 def test_option_scores_equal_transformers_peft(vllm, hf):
