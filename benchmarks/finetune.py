@@ -74,8 +74,9 @@ def throughput(args: argparse.Namespace) -> None:
 
 
 def effect(args: argparse.Namespace) -> None:
+    from ragreason.bench.components import merged_model
     from ragreason.bench.stats import accuracy, paired
-    from ragreason.finetune import check_adapter, merge
+    from ragreason.finetune import check_adapter
     from ragreason.generate import VLLMGenerator
     from ragreason.models import default_llm_path
     from ragreason.pipeline import Sampling, answer
@@ -103,9 +104,7 @@ def effect(args: argparse.Namespace) -> None:
             run(llm, None, "base")
             run(llm, "ft", "ft")
     else:  # the adapter folded into a float32 copy of the base, served by its own engine
-        merged = Path(args.adapter).with_name(Path(args.adapter).name + "-merged")
-        if not (merged / "ragreason.json").is_file():
-            merge(args.adapter, merged, dtype="float32")
+        merged = merged_model(Path(args.adapter))  # the benchmark's own cache beside the adapter
         with VLLMGenerator(base_model, seed=args.seed, name="base") as llm:
             run(llm, None, "base")
         with VLLMGenerator(merged, seed=args.seed, name="ft") as llm:
