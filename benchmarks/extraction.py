@@ -1,4 +1,4 @@
-"""Answer extraction vs the seed baseline's regex, on the hand-labelled real outputs.
+"""Answer extraction vs the SAIS 2024 competition baseline's regex, on the hand-labelled real outputs.
 
 Usage: python benchmarks/extraction.py
 """
@@ -22,7 +22,7 @@ def readers():
     return {
         "extract_choice": lambda r: extract_choice(r["text"], len(r["options"]), options=r["options"]),
         "regex 答案是：(.)": baseline(None),
-        "regex + fallback A (seed baseline)": baseline("A"),
+        "regex + fallback A (competition baseline)": baseline("A"),
     }
 
 

@@ -229,7 +229,7 @@ def embed(args) -> None:
 
 def batched_vs_single(minilm, texts: list[str], args) -> None:
     """DenseRetriever over the shipped knowledge base: ``retrieve_many`` against a loop of ``retrieve``."""
-    from ragreason.knowledge import load_knowledge
+    from ragreason.data.knowledge import load_knowledge
     from ragreason.retrieve import DenseRetriever
     from ragreason.types import Item
 
@@ -249,7 +249,7 @@ def batched_vs_single(minilm, texts: list[str], args) -> None:
 def build(args) -> None:
     import tempfile
 
-    from ragreason.embed_cache import EmbeddingCache
+    from ragreason.embed.cache import EmbeddingCache
     from ragreason.store import FaissStore
     from ragreason.types import Document
 

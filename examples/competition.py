@@ -10,10 +10,10 @@ import argparse
 from pathlib import Path
 
 from ragreason.data import flatten, load_problems
+from ragreason.data.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.data.submission import write_submission
 from ragreason.embed import default_embedder
 from ragreason.generate import VLLMGenerator
-from ragreason.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.models import default_llm_path
 from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder

@@ -15,7 +15,7 @@ from ragreason.finetune import TrainSpec, finetune
 from ragreason.generate import VLLMServer
 from ragreason.models import default_llm_path
 from ragreason.prompt import PromptBuilder
-from ragreason.synth import SynthConfig, generate, write_jsonl
+from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--problems", type=int, default=40, help="generated training problems")
@@ -23,8 +23,8 @@ parser.add_argument("--steps", type=int, default=30, help="optimizer steps")
 parser.add_argument("--out", type=Path, default=Path("ft-out"))
 args = parser.parse_args()
 
-write_jsonl(generate(args.problems, SynthConfig(lang="en", seed=0)), args.out / "train.jsonl")
-write_jsonl(generate(4, SynthConfig(lang="en", seed=1)), args.out / "test.jsonl")
+write_jsonl(generate_problems(args.problems, SynthConfig(lang="en", seed=0)), args.out / "train.jsonl")
+write_jsonl(generate_problems(4, SynthConfig(lang="en", seed=1)), args.out / "test.jsonl")
 train = flatten(load_problems(args.out / "train.jsonl", "competition"))
 test = flatten(load_problems(args.out / "test.jsonl", "competition"))
 

@@ -9,7 +9,7 @@ from ragreason.data import load_items
 from ragreason.generate import VLLMGenerator
 from ragreason.models import default_llm_path
 from ragreason.paths import shared_data_dir
-from ragreason.pipeline import answer
+from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import GraphRetriever, KnowledgeGraph
 
@@ -33,7 +33,7 @@ for item in items:
 
 with VLLMGenerator(default_llm_path()) as generator:
     results = answer(items, builder=PromptBuilder("direct"), generator=generator, retriever=retriever,
-                     n=args.votes, progress=False)
+                     sampling=Sampling(n=args.votes), progress=False)
 
 for item, result in zip(items, results, strict=True):
     print(f"{item.id}: answer {result.choice} votes {result.votes} (gold {item.answer}: "

@@ -5,11 +5,11 @@
 
 import argparse
 
+from ragreason.data.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.embed import default_embedder
 from ragreason.generate import VLLMGenerator
-from ragreason.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.models import default_llm_path
-from ragreason.pipeline import answer
+from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import DenseRetriever
 from ragreason.types import Item
@@ -36,7 +36,7 @@ item = Item(
 # 3. Retrieve, prompt, sample k answers in one vLLM call, vote.
 with VLLMGenerator(default_llm_path()) as generator:
     [result] = answer([item], builder=PromptBuilder("reasoning"), generator=generator, retriever=retriever,
-                      n=args.votes, progress=False)
+                      sampling=Sampling(n=args.votes), progress=False)
 
 for hit in result.context.hits:
     print(f"context [{hit.score:.2f}] {hit.doc.id}: {hit.doc.text[:90]!r}")

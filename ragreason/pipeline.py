@@ -13,13 +13,12 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .extract import extract_choice
-from .jsonl_log import JsonlLog
 from .prompt import PromptBuilder
-from .records import answer_from_record, answer_to_record
-from .types import Answer, Context, Generation, Item, Prompt
+from .results import JsonlLog, answer_from_record, answer_to_record
+from .types import Answer, Generation, Generator, Item, Retriever
 from .vote import Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]
@@ -32,26 +31,11 @@ def read_choice(item: Item, text: str) -> str | None:
 log = logging.getLogger(__name__)
 
 
-class GeneratorLike(Protocol):
-    model_name: str
-
-    def generate(self, prompts: Sequence[Prompt], *, n: int = 1, temperature: float = 0.0, top_p: float = 1.0,
-                 max_tokens: int = 256, adapter: str | None = None, stop: Sequence[str] | None = None
-                 ) -> list[list[Generation]]: ...
-
-    def score_options(self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = "text",
-                      adapter: str | None = None) -> list[dict[str, float]]: ...
-
-
-class RetrieverLike(Protocol):
-    def retrieve_many(self, items: Sequence[Item], top_k: int | None = None) -> list[Context]: ...
-
-
 @dataclass(frozen=True)
 class Sampling:
     """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above.
-    ``separate``: ask for the n samples in n calls of one sample each (the seed baseline's way;
-    slower, kept for comparison) instead of one call with ``n``."""
+    ``separate``: ask for the n samples in n calls of one sample each (the SAIS 2024 competition
+    baseline's way; slower, kept for comparison) instead of one call with ``n``."""
 
     n: int = 1
     temperature: float | None = None
@@ -79,10 +63,9 @@ def answer(
     items: Sequence[Item],
     *,
     builder: PromptBuilder,
-    generator: GeneratorLike,
+    generator: Generator,
     voter: Voter | None = None,
-    retriever: RetrieverLike | None = None,
-    n: int = 1,
+    retriever: Retriever | None = None,
     sampling: Sampling | None = None,
     score: str | None = None,
     adapter: str | None = None,
@@ -95,15 +78,14 @@ def answer(
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
 
-    ``n`` samples per item are voted by ``voter`` (majority by default); ``score`` ("text" or
-    "label") adds the generator's option scoring as one more vote (with ``n=0``, the only one).
+    ``sampling.n`` samples per item (default: one, greedy) are voted by ``voter`` (majority by default);
+    ``score`` ("text" or "label") adds the generator's option scoring as one more vote (with
+    ``Sampling(n=0)``, the only one).
     ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
     adds fields to each record written to ``out`` (e.g. the gold answer)."""
-    sampling = sampling or Sampling(n=n)
-    if n != sampling.n and n != 1:
-        raise ValueError(f"n={n} disagrees with sampling.n={sampling.n}; give one of them")
+    sampling = sampling or Sampling()
     if sampling.n == 0 and score is None:
-        raise ValueError("n=0 needs score='text' or 'label' (nothing would vote)")
+        raise ValueError("Sampling(n=0) needs score='text' or 'label' (nothing would vote)")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     _check_unique(items)

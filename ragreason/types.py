@@ -1,4 +1,5 @@
-"""The typed records that cross module lines. Frozen dataclasses, validated on construction.
+"""The typed records that cross module lines (frozen dataclasses, validated on construction), and the
+protocols of the components that make them: ``Embedder``, ``Retriever``, ``Generator``.
 
 Option labels are capital letters in order: the first option is "A", the second "B", and so on.
 """
@@ -6,10 +7,15 @@ Option labels are capital letters in order: the first option is "A", the second 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_OPTIONS = 26
+DEFAULT_MAX_TOKENS = 256  # what a generator writes at most per sample unless told
 
 
 def option_letters(n: int) -> tuple[str, ...]:
@@ -199,3 +205,57 @@ class Answer:
             letter_index(self.choice)
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"Answer for {self.item_id!r}: confidence must be in [0, 1], got {self.confidence}")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Texts -> L2-normalised float32 rows; documents and queries may be encoded differently (e5)."""
+
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    def retrieve(self, item: Item, top_k: int | None = None) -> Context: ...
+
+    def retrieve_many(self, items: Sequence[Item], top_k: int | None = None) -> list[Context]: ...
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """What the pipeline needs from a model backend."""
+
+    model_name: str
+
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        adapter: str | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> list[list[Generation]]:
+        """``n`` samples per prompt, one list per prompt, in prompt order."""
+        ...
+
+    def score_options(
+        self,
+        prompts: Sequence[Prompt],
+        items: Sequence[Item],
+        method: str = "text",
+        adapter: str | None = None,
+    ) -> list[dict[str, float]]:
+        """A log-probability score per option letter, one dict per item (higher is better)."""
+        ...
+
+    def close(self) -> None:
+        """Free the model (idempotent)."""
+        ...

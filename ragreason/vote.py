@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .extract import extract_choice
-from .types import Answer, Context, Generation, Item
+from .types import Answer, Context, Generation
 
 ABSTAIN = "-"
 STRATEGIES = ("majority", "weighted", "first")
@@ -31,13 +30,6 @@ class Vote:
 def generation_source(generation: Generation) -> str:
     """The source of a sampled vote: model, adapter and prompt template."""
     return f"{generation.model}|{generation.adapter or 'base'}|{generation.prompt_template}"
-
-
-def votes_from_generations(item: Item, generations: Sequence[Generation], lang: str | None = None) -> list[Vote]:
-    return [
-        Vote(extract_choice(g.text, len(item.options), lang, options=item.options), generation_source(g), g.logprob)
-        for g in generations
-    ]
 
 
 def vote_from_scores(scores: Mapping[str, float], source: str = "scores") -> Vote:

@@ -6,11 +6,12 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..prompt import PromptBuilder
-from ..types import Item
+from ..types import Generator, Item, Retriever
 from .config import BenchConfig
 
 log = logging.getLogger(__name__)
@@ -28,56 +29,18 @@ def builder_for(config: BenchConfig, template: str | None = None) -> PromptBuild
                          max_context_tokens=p.max_context_tokens, shots=p.shots, model=model_path(config))
 
 
-def corpus_lang(items: Sequence[Item]) -> str:
-    langs = {item.meta.get("lang", "en") for item in items}
-    return langs.pop() if len(langs) == 1 else "mixed"
-
-
-def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item]):
-    """The retriever the rag conditions serve with (and rag+ft trains with)."""
-    from ..embed import default_embedder_name, make_embedder
-    from ..retrieve import ExampleRetriever, GraphRetriever, HybridRetriever
+def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item]) -> Retriever | None:
+    """The retriever the rag conditions serve with (and rag+ft trains with): the config's retrieval
+    section with its paths resolved, the training items as solved examples."""
+    from ..retrieve import build_retriever as build
 
     r = config.retrieval
-    parts = []
-    need_embedder = (r.kind in ("dense", "hybrid") and r.knowledge is not None) or r.examples
-    embedder = None
-    if need_embedder:
-        embedder = make_embedder(default_embedder_name(corpus_lang([*train, *test])) if r.embedder == "auto"
-                                 else r.embedder)
-    if r.kind == "graph" or r.graph:
-        parts.append(GraphRetriever(build=graph_for, top_k=r.top_k))
-    if r.kind != "graph" and r.knowledge is not None:
-        parts += _knowledge_retrievers(config, embedder)
-    if r.examples:  # solved training items, never a test item
-        parts.append(ExampleRetriever(train, embedder, top_k=r.top_k, exclude=test))
-    return parts[0] if len(parts) == 1 else HybridRetriever(parts, top_k=r.top_k)
+    resolved = replace(r, knowledge=_path(config, r.knowledge), index=_path(config, r.index))
+    return build(resolved, test, solved=train)
 
 
-def _knowledge_retrievers(config: BenchConfig, embedder) -> list:
-    from ..knowledge import load_knowledge
-    from ..retrieve import DenseRetriever, LexicalRetriever
-
-    r = config.retrieval
-    docs = load_knowledge(config.resolve(r.knowledge))
-    out = []
-    if r.kind in ("dense", "hybrid"):
-        out.append(DenseRetriever.from_documents(docs, embedder, top_k=r.top_k))
-    if r.kind in ("bm25", "hybrid"):
-        out.append(LexicalRetriever(docs, top_k=r.top_k))
-    return out
-
-
-def graph_for(item: Item):
-    """An item's own knowledge graph: CLUTRR story edges, the problem's triples, or its fact sentences."""
-    from ..retrieve import KnowledgeGraph
-
-    if "story_edges" in item.meta:
-        return KnowledgeGraph.from_clutrr(item)
-    triples = item.meta.get("problem_extra", {}).get("triples")
-    if triples:
-        return KnowledgeGraph.from_triples(triples)
-    return KnowledgeGraph.from_text(item.context, lang=item.meta.get("lang"))
+def _path(config: BenchConfig, path: str | None) -> str | None:
+    return None if path is None else str(config.resolve(path))
 
 
 def adapter_key(config: BenchConfig, train: Sequence[Item], with_context: bool) -> str:
@@ -107,7 +70,7 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
     info = finetune(
         items, out_dir=folder, builder=builder_for(config), base_model=model_path(config),
         retriever=retriever if with_context else None,
-        lora=f.lora_spec(), spec=f.train_spec(top_k=config.retrieval.top_k),
+        lora=f.lora, spec=replace(f.train, top_k=f.train.top_k or config.retrieval.top_k),
         resume=True, progress=progress,
     )
     return folder, float(info.metrics.get("train_seconds", 0.0)), False
@@ -125,12 +88,13 @@ def merged_model(adapter: Path) -> Path:
 
 
 def build_generator(config: BenchConfig, adapters: dict[str, Path], *, path: Path | None = None,
-                    name: str | None = None):
-    """The configured backend over ``path`` (default: the config's model) with ``adapters``."""
+                    name: str | None = None) -> Generator:
+    """The configured backend over ``path`` (default: the config's model) with ``adapters``, sampling
+    with the config's seed unless ``model.options`` sets one."""
     from ..generate import TransformersGenerator, VLLMGenerator
 
     path = path or model_path(config)
     name = name or ("default" if config.model.path == "default" else config.model.path)
-    if config.model.backend == "hf":
-        return TransformersGenerator(path, adapters=adapters, name=name, **config.model.options)
-    return VLLMGenerator(path, adapters=adapters, name=name, **config.model.options)
+    options = {"seed": config.seed, **config.model.options}
+    backend = TransformersGenerator if config.model.backend == "hf" else VLLMGenerator
+    return backend(path, adapters=adapters, name=name, **options)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..finetune.spec import LoraSpec, TrainSpec
+from ..retrieve.spec import RetrievalSpec
+
 CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
-DEFAULT_CONDITIONS = CONDITIONS
-RETRIEVERS = ("dense", "bm25", "hybrid", "graph")
 BACKENDS = ("vllm", "hf")
 SERVING = ("lora", "merged")
 
@@ -64,58 +65,24 @@ class PromptConfig:
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    """``kind`` searches the ``knowledge`` folder (dense, bm25 or hybrid), or is ``graph`` (each item's
-    own facts as a knowledge graph). ``examples`` adds similar solved training items, ``graph`` adds
-    the graph retriever; several sources are fused by reciprocal rank fusion. ``knowledge: null``
-    uses no folder. ``embedder``: "auto" picks by the data's language."""
-
-    kind: str = "dense"
-    knowledge: str | None = "knowledge"
-    top_k: int = 3
-    embedder: str = "auto"
-    examples: bool = False
-    graph: bool = False
-
-
-# Options added after results and cached adapters were recorded under config hashes; left at None they
-# stay out of the hash, so those records and adapters still match.
-LATER_OPTIONS = (("finetune", "top_layers"),)
-
-
-@dataclass(frozen=True)
 class FinetuneConfig:
-    r: int = 8
-    alpha: float = 16.0
-    dropout: float = 0.05
-    target_modules: str | list[str] = "all-linear"
-    top_layers: int | None = None
-    epochs: float = 1.0
-    max_steps: int | None = None
-    lr: float = 2e-4
-    batch_size: int | None = None
-    grad_accum: int = 1
-    max_length: int = 1024
-    target: str = "answer"
-    distractor_share: float = 0.2
+    """The fine-tuning section: the adapter's shape (``lora``), the run's hyper-parameters (``train``;
+    its ``top_k`` defaults to the retrieval section's), and ``train_limit``: train on the first N
+    training items only."""
+
+    lora: LoraSpec = field(default_factory=LoraSpec)
+    train: TrainSpec = field(default_factory=TrainSpec)
     train_limit: int | None = None
-    seed: int = 0
-    group_by_length: bool = True
 
-    def lora_spec(self):
-        from ..finetune.spec import LoraSpec
 
-        return LoraSpec(r=self.r, alpha=self.alpha, dropout=self.dropout, target_modules=self.target_modules,
-                        top_layers=self.top_layers)
-
-    def train_spec(self, top_k: int | None = None):
-        """The ``TrainSpec`` this section stands for (raises ``SpecError`` listing what is wrong)."""
-        from ..finetune.spec import TrainSpec
-
-        return TrainSpec(target=self.target, epochs=self.epochs, max_steps=self.max_steps, lr=self.lr,
-                         batch_size=self.batch_size, grad_accum=self.grad_accum, max_length=self.max_length,
-                         distractor_share=self.distractor_share, seed=self.seed, top_k=top_k,
-                         group_by_length=self.group_by_length)
+# What the finetune and retrieval sections held when results and cached adapters were first recorded
+# under config hashes. A setting added since is hashed only when it is set away from its default, so
+# those records and adapters still match.
+FIRST_HASHED = {
+    "finetune": ("r", "alpha", "dropout", "target_modules", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
+                 "max_length", "target", "distractor_share", "train_limit", "seed", "group_by_length"),
+    "retrieval": ("kind", "knowledge", "top_k", "embedder", "examples", "graph"),
+}
 
 
 @dataclass(frozen=True)
@@ -132,14 +99,14 @@ class BenchConfig:
     out: str
     model: ModelConfig = field(default_factory=ModelConfig)
     prompt: PromptConfig = field(default_factory=PromptConfig)
-    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    retrieval: RetrievalSpec = field(default_factory=RetrievalSpec)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
-    conditions: tuple[str, ...] = DEFAULT_CONDITIONS
+    conditions: tuple[str, ...] = CONDITIONS
     votes: tuple[int, ...] = (1, 5)
     score: str | None = None
     batch_size: int = 64
-    seed: int = 0
+    seed: int = 0  # the generator's sampling seed
     base_dir: str = "."
 
     def resolve(self, path: str | None) -> Path | None:
@@ -153,14 +120,16 @@ class BenchConfig:
         """A hash of the named sections (all when none): what decides a result."""
         data = dataclasses.asdict(self)
         data.pop("base_dir")
-        for section, name in LATER_OPTIONS:  # at its default, a later option leaves earlier hashes as they were
-            if data[section][name] is None:
-                del data[section][name]
+        f = data.pop("finetune")
+        data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"]}
+        defaults = {"finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
+                    "retrieval": dataclasses.asdict(RetrievalSpec())}
+        for section, first in FIRST_HASHED.items():
+            for name in [n for n in data[section] if n not in first]:
+                if data[section][name] == defaults[section][name]:
+                    del data[section][name]
         picked = {k: data[k] for k in sections} if sections else data
         return hashlib.sha1(json.dumps(picked, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def needs_retrieval(self) -> bool:
         return any(c in ("rag", "rag+ft", "ft+rag") for c in self.conditions)
-
-    def needs_finetune(self) -> bool:
-        return any(c in ("ft", "rag+ft", "ft+rag") for c in self.conditions)

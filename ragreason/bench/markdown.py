@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .report import EARLIER
-
-if TYPE_CHECKING:
-    from .report import Report
+from .report import EARLIER, Report
 
 
 def _pct(x: float) -> str:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .report import Report
+from .report import Report
 
 
 def write_plots(report: Report, out: Path) -> list[str]:

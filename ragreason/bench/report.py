@@ -1,20 +1,14 @@
-"""The benchmark report: per-arm accuracy with intervals, paired tests, slices, cost; md/csv/json + plots."""
+"""The benchmark report: per-arm accuracy with intervals, paired tests, slices and cost, from the records."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import BenchConfig
+from .records import RunRecord
 from .stats import accuracy, paired
-
-if TYPE_CHECKING:
-    from .run import RunRecord
 
 
 @dataclass(frozen=True)
@@ -116,29 +110,3 @@ def _slices(by_arm: dict[str, list[RunRecord]]) -> dict[str, dict[str, dict[str,
                 groups[f"{key}={value}"].append(r.correct)
         out[arm] = {g: {"n": len(v), "accuracy": sum(v) / len(v)} for g, v in sorted(groups.items())}
     return out
-
-
-def write_report(report: Report, out: Path) -> None:
-    from .plots import write_plots
-
-    plots = write_plots(report, out)
-    (out / "report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")
-    (out / "report.csv").write_text(to_csv(report), encoding="utf-8")
-    (out / "report.md").write_text(to_markdown(report, plots), encoding="utf-8")
-
-
-def to_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    fields = [f for f in ArmRow.__dataclass_fields__ if f != "vs_base"] + ["diff_vs_base", "p_vs_base"]
-    writer = csv.writer(buffer)
-    writer.writerow(fields)
-    for row in report.rows:
-        values = [getattr(row, f) for f in fields[:-2]]
-        writer.writerow(values + [row.vs_base.get("diff", ""), row.vs_base.get("p", "")])
-    return buffer.getvalue()
-
-
-def to_markdown(report: Report, plots: list[str] | None = None) -> str:
-    from .markdown import render
-
-    return render(report, plots or [])

@@ -9,42 +9,25 @@ for it plus the generation time its resumed records carry from earlier runs.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..jsonl_log import JsonlLog
 from ..pipeline import answer
+from ..results import JsonlLog
 from ..types import Answer, Item
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
-from .report import Report, build_report, earlier_stage, write_report
+from .output import write_report
+from .records import RunRecord, write_records
+from .report import Report, build_report, earlier_stage
 from .split import load_split
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    item_id: str
-    arm: str
-    condition: str
-    votes: int
-    choice: str | None
-    gold: str | None
-    correct: bool
-    abstentions: int
-    samples: int
-    prompt_tokens: int
-    completion_tokens: int
-    latency_s: float
-    config_hash: str
-    slices: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,7 +69,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
         finally:
             generator.close()
     records = [r for arm in arms_for(config) for r in by_arm[arm.name]]
-    _write_records(out / "records.jsonl", records)
+    write_records(out / "records.jsonl", records)
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
     write_report(report, out)
     return report
@@ -157,13 +140,3 @@ def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
         latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices,
     )
-
-
-def _write_records(path: Path, records: list[RunRecord]) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    tmp.replace(path)
-
-
-def read_records(path: str | Path) -> list[RunRecord]:
-    return [RunRecord(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]

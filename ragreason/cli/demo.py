@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ..demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
+from ..bench.demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..demo import run_demo
+    from ..bench.demo import run_demo
 
     options = DemoOptions(out=Path(args.out), fast=args.fast, model=args.model, data=args.data,
                           data_format=args.format, lang=args.lang, train_problems=args.train_problems,

@@ -1,7 +1,8 @@
 """``ragreason finetune --data F --format F --out DIR``: train a LoRA adapter on solved items.
 
-Flags are named after the ``TrainSpec``/``LoraSpec`` fields (``--lr``, ``--r``, ``--target-modules``),
-and a bad value is reported under its flag's name before any model loads.
+The hyper-parameter flags are generated from the ``LoraSpec`` and ``TrainSpec`` fields (``--r``,
+``--target-modules``, ``--lr``, ...), with their help text; a bad value is reported under its flag's
+name before any model loads.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import argparse
 import json
 import logging
 import re
-from pathlib import Path
 
 from ..data import FORMATS, DataError, load_items
-from ..types import Document
+from ..finetune.spec import LoraSpec, TrainSpec
+from .spec_flags import add_spec_flags, spec_from_args
 
 DEFAULTS_NOTE = "defaults: TrainSpec/LoraSpec in ragreason.finetune.spec"
 
@@ -33,41 +34,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     prompt = parser.add_argument_group("prompt")
     prompt.add_argument("--template", default="direct", help="prompt template or family (default: direct)")
     prompt.add_argument("--open-world", action="store_true", help="leave out the closed-world instruction")
-    prompt.add_argument("--target", choices=("answer", "cot"), help="train the answer line, or reasoning + answer")
-    rag = parser.add_argument_group("retrieval (RAFT)")
-    rag.add_argument("--retriever", choices=("bm25",), help="add retrieved context to every training prompt")
-    rag.add_argument("--knowledge", help="documents for --retriever: a .jsonl ({text, id?, source?}), .md/.txt "
-                                         "file or a folder of them (markdown split at '## ' headings)")
-    rag.add_argument("--top-k", type=int, help="documents per prompt")
-    rag.add_argument("--distractor-share", type=float, help="share of examples given distractor-only context")
-    hyper = parser.add_argument_group("hyper-parameters")
-    for flag, kind in [("--r", int), ("--alpha", float), ("--dropout", float), ("--epochs", float),
-                       ("--max-steps", int), ("--lr", float), ("--batch-size", int), ("--grad-accum", int),
-                       ("--max-length", int), ("--seed", int), ("--warmup", float), ("--eval-steps", int),
-                       ("--save-steps", int), ("--threads", int)]:
-        hyper.add_argument(flag, type=kind)
-    hyper.add_argument("--target-modules", help="all-linear (default) or a comma-separated list: q_proj,v_proj")
-    hyper.add_argument("--top-layers", type=int, help="adapt only the last N decoder layers (faster; default: all)")
-    hyper.add_argument("--precision", choices=("auto", "fp32", "bf16"))
-    hyper.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=None,
-                       help="batches of similar length (default on: less padding, 1.26x on ProofWriter); "
-                            "--no-group-by-length: plain shuffled batches")
+    add_spec_flags(prompt, TrainSpec, skip=tuple(f for f in TrainSpec.__dataclass_fields__ if f != "target"))
+    rag = parser.add_argument_group("retrieval (RAFT): retrieved context in every training prompt")
+    rag.add_argument("--retriever", choices=("dense", "bm25", "hybrid"), help="how to retrieve from --knowledge")
+    rag.add_argument("--knowledge", help="a knowledge folder or file, read as `ragreason run --knowledge` reads it")
+    add_spec_flags(parser.add_argument_group("LoRA (LoraSpec)"), LoraSpec)
+    add_spec_flags(parser.add_argument_group("training (TrainSpec)"), TrainSpec, skip=("target",))
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..finetune import LoraSpec, SpecError, TrainSpec, finetune
+    from ..finetune import SpecError, finetune
     from ..prompt import PromptBuilder
 
     try:
-        lora = LoraSpec(**_given(args, "r", "alpha", "dropout", "top_layers"), **_modules(args.target_modules))
-        spec = TrainSpec(**_given(args, "target", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
-                                  "max_length", "seed", "warmup", "eval_steps", "save_steps", "threads",
-                                  "precision", "top_k", "distractor_share", "group_by_length"))
+        lora = spec_from_args(LoraSpec, args)
+        spec = spec_from_args(TrainSpec, args)
         train, evals = _load(args)
-        retriever = _retriever(args)
+        retriever = _retriever(args, train, spec)
     except SpecError as error:
         print(f"error: {_flags(str(error))}")
         return 1
@@ -91,18 +77,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _given(args: argparse.Namespace, *names: str) -> dict:
-    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
-
-
-def _modules(text: str | None) -> dict:
-    if text is None:
-        return {}
-    if text == "all-linear":
-        return {"target_modules": text}
-    return {"target_modules": tuple(m.strip() for m in text.split(",") if m.strip())}
-
-
 def _flags(message: str) -> str:
     """Name spec fields as the flags that set them: "lr must be" -> "--lr must be"."""
     return re.sub(r"(?<![\w-])([a-z][a-z_]*) must\b", lambda m: f"--{m.group(1).replace('_', '-')} must", message)
@@ -115,33 +89,13 @@ def _load(args: argparse.Namespace) -> tuple[list, list | None]:
     return train, load_items(args.eval_data, args.eval_format or args.format)[: args.eval_limit]
 
 
-def _retriever(args: argparse.Namespace):
+def _retriever(args: argparse.Namespace, train: list, spec: TrainSpec):
     if args.retriever is None:
         if args.knowledge:
             raise ValueError("--knowledge needs --retriever")
         return None
     if not args.knowledge:
         raise ValueError("--retriever needs --knowledge (the documents to retrieve from)")
-    from ..retrieve import LexicalRetriever
+    from ..retrieve import RetrievalSpec, build_retriever
 
-    return LexicalRetriever(read_documents(Path(args.knowledge)), **({"top_k": args.top_k} if args.top_k else {}))
-
-
-def read_documents(path: Path) -> list[Document]:
-    """Documents from a .jsonl file, a .md/.txt file (split at '## ' headings) or a folder of them."""
-    if not path.exists():
-        raise FileNotFoundError(f"no knowledge at {path}")
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".md", ".txt")) if path.is_dir() else [path]
-    docs: list[Document] = []
-    for file in files:
-        if file.suffix == ".jsonl":
-            for line in file.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    docs.append(Document.from_text(row["text"], row.get("source", file.name), row.get("meta")))
-        else:
-            sections = re.split(r"(?m)^(?=## )", file.read_text(encoding="utf-8"))
-            docs += [Document.from_text(s.strip(), file.name) for s in sections if s.strip()]
-    if not docs:
-        raise ValueError(f"no documents in {path}")
-    return list({d.id: d for d in docs}.values())
+    return build_retriever(RetrievalSpec(kind=args.retriever, knowledge=args.knowledge, top_k=spec.top_k or 3), train)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 
+from ..data.knowledge import load_knowledge
 from ..embed import EMBEDDERS, default_embedder, make_embedder
-from ..knowledge import load_knowledge
+from ..lang import corpus_lang
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,12 @@ def run(args: argparse.Namespace) -> int:
     if not docs:
         print(f"error: no .md, .txt or .jsonl knowledge in {args.folder}")
         return 1
-    langs = {d.meta.get("lang") for d in docs}
-    lang = langs.pop() if len(langs) == 1 else "mixed"
     options = {"cache": not args.no_cache, "threads": args.threads}
     try:
         if args.embedder:
             embedder = make_embedder(args.embedder, **options)
         else:
-            embedder = default_embedder(lang, **options)
+            embedder = default_embedder(corpus_lang(docs), **options)
     except (ValueError, ImportError) as error:
         print(f"error: {error}")
         return 1

@@ -110,34 +110,19 @@ def _model(spec: str) -> Path:
 
 
 def _retriever(args: argparse.Namespace, items, examples):
-    """The chosen knowledge retriever, fused with solved examples when --examples is given."""
-    from ..embed import default_embedder
-    from ..knowledge import load_knowledge
-    from ..retrieve import DenseRetriever, ExampleRetriever, HybridRetriever, LexicalRetriever
+    """The chosen documents (knowledge or a saved index), fused with solved examples when given."""
+    from ..data.knowledge import default_knowledge_dir
+    from ..retrieve import RetrievalSpec, build_retriever
 
-    langs = {i.meta.get("lang", "en") for i in items}
-    embedder = None
-    parts = []
-    if args.retriever != "none" or args.index:
-        if args.index:
-            from ..embed import embedder_for_store
-            from ..store_files import read_config
-
-            embedder = embedder_for_store(read_config(Path(args.index))["embedder"])
-            parts.append(DenseRetriever.load(args.index, embedder, top_k=args.top_k))
-        else:
-            docs = load_knowledge(args.knowledge)
-            if args.retriever in ("dense", "hybrid"):
-                embedder = default_embedder(langs.pop() if len(langs) == 1 else "mixed")
-                parts.append(DenseRetriever.from_documents(docs, embedder, top_k=args.top_k))
-            if args.retriever in ("bm25", "hybrid"):
-                parts.append(LexicalRetriever(docs, top_k=args.top_k))
-    if examples:
-        embedder = embedder or default_embedder(langs.pop() if len(langs) == 1 else "mixed")
-        parts.append(ExampleRetriever(examples, embedder, top_k=args.top_k, exclude=items))
-    if not parts:
+    documents = args.retriever != "none" or args.index is not None
+    if not documents and not examples:
         return None
-    return parts[0] if len(parts) == 1 else HybridRetriever(parts, top_k=args.top_k)
+    knowledge = None
+    if documents and args.index is None:
+        knowledge = args.knowledge or str(default_knowledge_dir())
+    spec = RetrievalSpec(kind="dense" if args.retriever == "none" else args.retriever, knowledge=knowledge,
+                         index=args.index, top_k=args.top_k, examples=bool(examples))
+    return build_retriever(spec, items, solved=examples or ())
 
 
 def _generator(args: argparse.Namespace, model: Path):

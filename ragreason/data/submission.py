@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import write_text_atomic
 from ..types import Item, Problem
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ def write_submission(
         questions = [_question(item, answers.get(item.id), fallback, unanswered) for item in problem.items]
         record = {"id": problem.id, "problem": problem.text, **problem.meta.get("extra", {}), "questions": questions}
         lines.append(json.dumps(record, ensure_ascii=False))
-    _atomic_write(path, "\n".join(lines) + "\n")
+    write_text_atomic(path, "\n".join(lines) + "\n")
     if unanswered:
         log.warning("%d question(s) unanswered in %s (answer %r): %s", len(unanswered), path, fallback,
                     ", ".join(unanswered[:10]) + (" ..." if len(unanswered) > 10 else ""))
@@ -51,15 +50,3 @@ def _question(item: Item, answer: str | None, fallback: str | None, unanswered: 
         raise ValueError(f"answer {answer!r} for {item.id!r} names no option ({', '.join(item.letters)})")
     options = item.meta.get("raw_options", list(item.options))
     return {"question": item.question, "options": options, **item.meta.get("extra", {}), "answer": answer}
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -12,9 +12,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..pipeline import GeneratorLike, RetrieverLike, Sampling, answer
+from ..pipeline import Sampling, answer
 from ..prompt import PromptBuilder
-from ..types import Generation, Item, Prompt
+from ..types import Generation, Generator, Item, Prompt, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ class LiveGenerator:
         raise NotImplementedError("LiveGenerator evaluates by generation only; use score=None")
 
 
-def eval_accuracy(items: Sequence[Item], *, builder: PromptBuilder, generator: GeneratorLike,
-                  retriever: RetrieverLike | None = None, max_tokens: int = 16, n: int = 1,
+def eval_accuracy(items: Sequence[Item], *, builder: PromptBuilder, generator: Generator,
+                  retriever: Retriever | None = None, max_tokens: int = 16, n: int = 1,
                   adapter: str | None = None) -> dict[str, float]:
     """Answer ``items`` through the pipeline; the share answered correctly and the share answered at all."""
     unlabelled = [item.id for item in items if item.answer is None]
@@ -104,7 +104,7 @@ class Evaluator:
     ``seconds`` adds up the time spent, so that training throughput can leave it out."""
 
     def __init__(self, items: Sequence[Item], *, builder: PromptBuilder, generator: LiveGenerator,
-                 retriever: RetrieverLike | None = None, max_tokens: int = 16) -> None:
+                 retriever: Retriever | None = None, max_tokens: int = 16) -> None:
         self.items = items
         self.builder = builder
         self.generator = generator

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..paths import write_text_atomic
 
 INFO_FILE = "ragreason.json"
 INFO_VERSION = 1
@@ -49,9 +50,7 @@ class AdapterInfo:
     def write(self, folder: str | Path | None = None) -> Path:
         """Write ``ragreason.json`` atomically into ``folder`` (default: ``path``)."""
         target = Path(folder or self.path) / INFO_FILE
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        write_text_atomic(target, json.dumps(asdict(self), indent=2, ensure_ascii=False, default=str) + "\n")
         return target
 
 

@@ -12,18 +12,13 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from ..types import Context, Item
+from ..types import Context, Item, Retriever
 
 log = logging.getLogger(__name__)
 
 # How many other items to try before an item keeps its own context.
 MAX_TRIES = 10
-
-
-class ManyRetriever(Protocol):
-    def retrieve_many(self, items: Sequence[Item], top_k: int | None = None) -> list[Context]: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,7 @@ class Mixed:
 
 
 def raft_contexts(
-    items: Sequence[Item], retriever: ManyRetriever, *, distractor_share: float, top_k: int | None = None,
+    items: Sequence[Item], retriever: Retriever, *, distractor_share: float, top_k: int | None = None,
     seed: int = 0,
 ) -> Mixed:
     """Retrieve context for every item and swap a share of them for distractors (reproducible by seed)."""

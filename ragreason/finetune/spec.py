@@ -6,7 +6,7 @@ before a model is loaded.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 TARGETS = ("answer", "cot")
@@ -33,11 +33,13 @@ class LoraSpec:
     records nothing there and backward stops at the lowest adapted layer: training is faster and
     needs less memory (unless gradient checkpointing, which makes the inputs require grad, is on)."""
 
-    r: int = 8
-    alpha: float = 16.0
-    dropout: float = 0.05
-    target_modules: str | tuple[str, ...] = "all-linear"
-    top_layers: int | None = None
+    r: int = field(default=8, metadata={"help": "LoRA rank"})
+    alpha: float = field(default=16.0, metadata={"help": "LoRA scaling (alpha / r multiplies the update)"})
+    dropout: float = field(default=0.05, metadata={"help": "dropout on the LoRA input"})
+    target_modules: str | tuple[str, ...] = field(
+        default="all-linear", metadata={"help": "all-linear, or module names: q_proj,v_proj"})
+    top_layers: int | None = field(
+        default=None, metadata={"help": "adapt only the last N decoder layers (faster); unset: all"})
 
     def __post_init__(self) -> None:
         if isinstance(self.target_modules, list):
@@ -79,33 +81,38 @@ class TrainSpec:
     distractor-only context when a retriever is given (RAFT). ``eval_steps`` None: evaluate at the
     end only. ``threads`` None: leave torch's thread count as it is. ``group_by_length`` (default True):
     batch examples of similar length (transformers' grouping, mega-batches shuffled by the seed and the
-    epoch, ``batches.py``), so that little compute goes to padding (1.26x on ProofWriter); a resumed run
-    draws the same batches. False: plain shuffled batches. ``answer_logits_only`` (default True): compute
-    the vocabulary logits only at the positions that predict answer tokens (``answer_loss.py``); the same
-    loss, less work and memory; False: the model's stock loss over logits at every position."""
+    epoch, ``batches.py``), so that little compute goes to padding; a resumed run
+    draws the same batches (speed: benchmarks/RESULTS.md, "Batches of similar length"). False: plain shuffled
+    batches. ``answer_logits_only`` (default True): compute the vocabulary logits only at the positions that
+    predict answer tokens (``answer_loss.py``); the same loss, less work and memory; False: the model's stock
+    loss over logits at every position."""
 
-    target: str = "answer"
-    epochs: float = 1.0
-    max_steps: int | None = None
-    lr: float = 2e-4
-    batch_size: int | None = None
-    grad_accum: int = 1
-    max_length: int = 1024
-    seed: int = 0
-    warmup: float = 0.03
-    weight_decay: float = 0.0
-    distractor_share: float = 0.2
-    top_k: int | None = None
-    eval_steps: int | None = None
-    eval_max_tokens: int | None = None
-    save_steps: int = 200
-    save_total_limit: int = 2
-    logging_steps: int = 10
-    precision: str = "auto"
-    threads: int | None = None
-    gradient_checkpointing: bool = False
-    group_by_length: bool = True
-    answer_logits_only: bool = True
+    target: str = field(default="answer", metadata={"help": "train the answer line, or reasoning + answer",
+                                                     "choices": TARGETS})
+    epochs: float = field(default=1.0, metadata={"help": "passes over the training items"})
+    max_steps: int | None = field(default=None, metadata={"help": "optimizer steps (overrides epochs)"})
+    lr: float = field(default=2e-4, metadata={"help": "peak learning rate"})
+    batch_size: int | None = field(default=None, metadata={"help": "examples per step (default: 4 on a CPU, "
+                                                                     "16 on a GPU)"})
+    grad_accum: int = field(default=1, metadata={"help": "batches per optimizer step"})
+    max_length: int = field(default=1024, metadata={"help": "longest example in tokens; longer ones are skipped"})
+    seed: int = field(default=0, metadata={"help": "seed of the run (shuffling, distractors, init)"})
+    warmup: float = field(default=0.03, metadata={"help": "share of the steps spent warming up"})
+    weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
+    distractor_share: float = field(default=0.2, metadata={"help": "share of examples given distractor-only "
+                                                                   "context (with a retriever)"})
+    top_k: int | None = field(default=None, metadata={"help": "documents per training prompt (with a retriever)"})
+    eval_steps: int | None = field(default=None, metadata={"help": "evaluate every N steps (default: at the end)"})
+    eval_max_tokens: int | None = field(default=None, metadata={"help": "tokens an evaluation answer may take"})
+    save_steps: int = field(default=200, metadata={"help": "checkpoint every N steps"})
+    save_total_limit: int = field(default=2, metadata={"help": "checkpoints kept"})
+    logging_steps: int = field(default=10, metadata={"help": "log the loss every N steps"})
+    precision: str = field(default="auto", metadata={"help": "auto: bf16 where the hardware has it, else fp32",
+                                                     "choices": PRECISIONS})
+    threads: int | None = field(default=None, metadata={"help": "torch threads (default: as they are)"})
+    gradient_checkpointing: bool = field(default=False, metadata={"help": "recompute activations (less memory)"})
+    group_by_length: bool = field(default=True, metadata={"help": "batches of similar length (less padding)"})
+    answer_logits_only: bool = field(default=True, metadata={"help": "logits at the answer positions only"})
 
     def __post_init__(self) -> None:
         problems = [*self._count_problems(), *self._rate_problems()]

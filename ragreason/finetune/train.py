@@ -11,17 +11,16 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..prompt import PromptBuilder, TrainingExample
-from ..types import Item
+from ..types import Item, Retriever
 from . import runtime
 from .evaluate import Evaluator, LiveGenerator
 from .examples import Collator, encode_examples
 from .info import AdapterInfo, data_hash, library_versions, model_fingerprint
-from .raft import ManyRetriever, raft_contexts
+from .raft import raft_contexts
 from .spec import LoraSpec, TrainSpec
 
 log = logging.getLogger(__name__)
@@ -32,18 +31,16 @@ RUN_FILE = "run.json"
 
 def finetune(
     train_items: Sequence[Item], *, out_dir: str | Path, builder: PromptBuilder, base_model: str | Path | None = None,
-    retriever: ManyRetriever | None = None, eval_items: Sequence[Item] | None = None, lora: LoraSpec | None = None,
-    spec: TrainSpec | None = None, target: str | None = None, epochs: float | None = None, lr: float | None = None,
-    batch_size: int | None = None, grad_accum: int | None = None, max_length: int | None = None,
-    seed: int | None = None, resume: bool | str | Path = False, progress: bool = True,
+    retriever: Retriever | None = None, eval_items: Sequence[Item] | None = None, lora: LoraSpec | None = None,
+    spec: TrainSpec | None = None, resume: bool | str | Path = False, progress: bool = True,
 ) -> AdapterInfo:
     """Train a LoRA adapter on ``train_items`` and save it in ``out_dir``.
 
-    ``spec`` holds every hyper-parameter; the keyword arguments named like its fields override it
-    (None: the spec's value). ``resume``: True continues from the last checkpoint in ``out_dir``
-    (a fresh start if there is none), a path continues from that checkpoint."""
-    spec = _override(spec or TrainSpec(), target=target, epochs=epochs, lr=lr, batch_size=batch_size,
-                     grad_accum=grad_accum, max_length=max_length, seed=seed)
+    ``lora`` is the adapter's shape and ``spec`` every hyper-parameter of the run (defaults: ``LoraSpec()``,
+    ``TrainSpec()``; change one with ``dataclasses.replace(spec, lr=1e-4)``). ``resume``: True continues
+    from the last checkpoint in ``out_dir`` (a fresh start if there is none), a path continues from that
+    checkpoint."""
+    spec = spec or TrainSpec()
     lora = lora or LoraSpec()
     base = str(base_model) if base_model is not None else str(_default_base())
     if not train_items:
@@ -94,7 +91,7 @@ def finetune(
     return info
 
 
-def render_examples(items: Sequence[Item], builder: PromptBuilder, retriever: ManyRetriever | None,
+def render_examples(items: Sequence[Item], builder: PromptBuilder, retriever: Retriever | None,
                     spec: TrainSpec) -> tuple[list[TrainingExample], frozenset[str]]:
     """The builder's training examples, with retrieved (RAFT-mixed) context when a retriever is given."""
     if retriever is None:
@@ -103,11 +100,6 @@ def render_examples(items: Sequence[Item], builder: PromptBuilder, retriever: Ma
     examples = [builder.training_example(item, context, target=spec.target)
                 for item, context in zip(items, mixed.contexts, strict=True)]
     return examples, mixed.distracted
-
-
-def _override(spec: TrainSpec, **values: Any) -> TrainSpec:
-    given = {k: v for k, v in values.items() if v is not None}
-    return replace(spec, **given) if given else spec
 
 
 def _default_base() -> Path:

@@ -1,4 +1,4 @@
-"""The ``Generator`` protocol every backend follows, its errors, and the checks they share.
+"""What every backend of the ``Generator`` protocol (``ragreason.types``) shares: errors and checks.
 
 A generator turns chat prompts into ``n`` sampled answers each (``generate``) and scores the options
 of multiple-choice items in one deterministic pass (``score_options``). Backends: ``VLLMGenerator``
@@ -13,11 +13,10 @@ of one prompt share it (and the prompt's token count).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
 
-from ..types import Generation, Item, Prompt
+from ..types import DEFAULT_MAX_TOKENS, Generator, Item, Prompt
 
-DEFAULT_MAX_TOKENS = 256
+__all__ = ["DEFAULT_MAX_TOKENS", "Generator"]  # defined in types, named here for the backends
 
 
 class GenerationError(RuntimeError):
@@ -40,41 +39,6 @@ class ServerStartError(GenerationError):
 
 class EndpointError(GenerationError):
     """An OpenAI-compatible endpoint could not be reached or kept failing."""
-
-
-@runtime_checkable
-class Generator(Protocol):
-    """What the pipeline needs from a model backend."""
-
-    model_name: str
-
-    def generate(
-        self,
-        prompts: Sequence[Prompt],
-        *,
-        n: int = 1,
-        temperature: float = 0.0,
-        top_p: float = 1.0,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
-        adapter: str | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> list[list[Generation]]:
-        """``n`` samples per prompt, one list per prompt, in prompt order."""
-        ...
-
-    def score_options(
-        self,
-        prompts: Sequence[Prompt],
-        items: Sequence[Item],
-        method: str = "text",
-        adapter: str | None = None,
-    ) -> list[dict[str, float]]:
-        """A log-probability score per option letter, one dict per item (higher is better)."""
-        ...
-
-    def close(self) -> None:
-        """Free the model (idempotent)."""
-        ...
 
 
 def check_sampling(n: int, temperature: float, top_p: float, max_tokens: int) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from ..types import Generation, Item, Prompt
 from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_sampling
 from .openai_response import generations
+from .openai_scoring import score_options
 from .scoring import DEFAULT_METHOD
 
 log = logging.getLogger(__name__)
@@ -187,8 +188,6 @@ class OpenAIGenerator:
         adapter: str | None = None,
     ) -> list[dict[str, float]]:
         """Option scores through ``/v1/completions`` with ``echo`` (vLLM endpoints; needs ``tokenizer``)."""
-        from .openai_scoring import score_options
-
         return score_options(self, prompts, items, method, adapter)
 
     @property

@@ -7,18 +7,30 @@ come back. Hosted APIs that do not echo prompt log-probabilities cannot score th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from ..types import Item, Prompt
 from .base import GenerationError
 from .scoring import score_options as _score_options
 
-if TYPE_CHECKING:
-    from .openai_client import OpenAIGenerator
+T = TypeVar("T")
 
 
-def score_options(gen: OpenAIGenerator, prompts: Sequence[Prompt], items: Sequence[Item], method: str,
+class EchoClient(Protocol):
+    """What scoring needs of an OpenAI-compatible client (``OpenAIGenerator`` is one)."""
+
+    model: str
+    endpoints: Sequence[Any]
+    score_concurrency: int
+    tokenizer: Any
+
+    def call(self, request: Callable[[Any], T], start: int = 0, model: str | None = None) -> T: ...
+
+    def map(self, tasks: Sequence[Callable[[], T]], concurrency: int | None = None) -> list[T]: ...
+
+
+def score_options(gen: EchoClient, prompts: Sequence[Prompt], items: Sequence[Item], method: str,
                   adapter: str | None) -> list[dict[str, float]]:
     model = adapter or gen.model
 
@@ -36,7 +48,7 @@ def score_options(gen: OpenAIGenerator, prompts: Sequence[Prompt], items: Sequen
     return _score_options(gen.tokenizer, prompts, items, method, next_token, continuation)
 
 
-def _echo(gen: OpenAIGenerator, sequence: list[int], start: int, model: str, index: int) -> list[float]:
+def _echo(gen: EchoClient, sequence: list[int], start: int, model: str, index: int) -> list[float]:
     response = gen.call(
         lambda client: client.completions.create(model=model, prompt=sequence, max_tokens=1, temperature=0.0,
                                                  echo=True, logprobs=1),

@@ -36,7 +36,7 @@ def answer_prefix(prompt: Prompt) -> str:
     registered template's ``answer_line`` up to ``{letter}``, else "Answer: "."""
     if "answer_prefix" in prompt.meta:
         return str(prompt.meta["answer_prefix"])
-    from ..templates import TEMPLATES
+    from ..prompt.templates import TEMPLATES
 
     template = TEMPLATES.get(prompt.template)
     if template is not None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..store_files import StoreFormatError, write_json
+from ..store.files import StoreFormatError, write_json
 from ..types import Item
 from .graph_facts import Fact, FactPattern, extract_facts, facts_from_rows
 from .graph_text import node_key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..lang import has_cjk
 from .graph_facts import Fact
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+")
@@ -46,10 +47,6 @@ def node_key(name: str) -> str:
     """The normalised form under which a name is stored and linked."""
     text = unicodedata.normalize("NFKC", name).casefold().strip()
     return _ARTICLE.sub("", _SPACES.sub(" ", text))
-
-
-def has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def verbalise(fact: Fact, lang: str = "en", templates: dict[str, dict[str, str]] | None = None) -> str:

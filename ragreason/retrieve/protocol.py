@@ -1,4 +1,4 @@
-"""The one ``Retriever`` protocol, and the small helpers every retriever shares.
+"""The small helpers every retriever of the ``Retriever`` protocol (``ragreason.types``) shares.
 
 A retriever's constructor sets the defaults (``top_k`` above all); each call may override them, and
 ``top_k=None`` means "the default". ``retrieve_many`` is the batched form (one embedding batch, one
@@ -8,16 +8,10 @@ index search) and what the pipeline calls; ``retrieve`` is ``retrieve_many`` of 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
 
-from ..types import Context, Hit, Item
+from ..types import Context, Hit, Item, Retriever
 
-
-@runtime_checkable
-class Retriever(Protocol):
-    def retrieve(self, item: Item, top_k: int | None = None) -> Context: ...
-
-    def retrieve_many(self, items: Sequence[Item], top_k: int | None = None) -> list[Context]: ...
+__all__ = ["Retriever"]  # defined in types, named here for the retrievers
 
 
 def resolve_top_k(top_k: int | None, default: int) -> int:

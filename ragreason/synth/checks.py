@@ -62,10 +62,3 @@ def passes(check: Check, model: Model) -> bool:
     if check.kind == "fails":
         return not model.holds(check.atom)
     return count(model, check.atom) == check.equals
-
-
-def supporting_atoms(check: Check, model: Model) -> list[Atom]:
-    """The atoms that hold and that the check refers to (for a count: every atom it counts)."""
-    if check.kind == "count":
-        return model.matching(check.atom)
-    return [check.atom] if model.holds(check.atom) else []

@@ -50,7 +50,7 @@ class SynthConfig:
                              f"kinds: {', '.join(KINDS)}; domains: {', '.join(DOMAINS)}")
 
 
-def generate(n: int, config: SynthConfig | None = None) -> list[SynthProblem]:
+def generate_problems(n: int, config: SynthConfig | None = None) -> list[SynthProblem]:
     """``n`` problems made with ``config`` (default: Chinese, seed 0, depth up to 3, 3 questions each)."""
     return list(iter_problems(n, config))
 

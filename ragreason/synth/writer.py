@@ -4,10 +4,10 @@ give the same bytes."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..paths import atomic_write
 from .problem import SynthProblem, to_record
 
 
@@ -17,13 +17,14 @@ def dumps(problem: SynthProblem) -> str:
 
 def write_jsonl(problems: Iterable[SynthProblem], path: str | Path) -> int:
     """Write ``problems`` to ``path`` (atomically: a temporary file is renamed); returns how many."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     count = 0
-    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        for problem in problems:
-            handle.write(dumps(problem) + "\n")
-            count += 1
-    os.replace(tmp, path)
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            for problem in problems:
+                handle.write(dumps(problem) + "\n")
+                count += 1
+
+    atomic_write(path, write)
     return count

@@ -10,14 +10,14 @@ from tiny_model import build_tiny_model
 from ragreason.bench.run import read_records, run_bench
 from ragreason.bench.stats import accuracy, paired
 from ragreason.bench.validate import load_config
-from ragreason.synth import SynthConfig, generate, write_jsonl
+from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 
 @pytest.fixture(scope="module")
 def bench_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("bench")
     tiny_model_dir = build_tiny_model(root / "tiny", max_positions=4096)  # the tiny tokenizer makes long prompts
-    write_jsonl(generate(8, SynthConfig(lang="en", seed=3, questions_per_problem=2)), root / "synth.jsonl")
+    write_jsonl(generate_problems(8, SynthConfig(lang="en", seed=3, questions_per_problem=2)), root / "synth.jsonl")
     config = {
         "name": "tiny", "out": "out", "votes": [1, 3],
         "data": {"format": "competition", "path": "synth.jsonl", "test_fraction": 0.5},
@@ -25,7 +25,7 @@ def bench_dir(tmp_path_factory):
                                                            "kv_cache_bytes": 128 << 20}},
         "prompt": {"template": "direct", "max_context_tokens": 300},
         "retrieval": {"kind": "hybrid", "top_k": 2, "knowledge": str(root / "kb")},
-        "finetune": {"max_steps": 2, "batch_size": 2, "max_length": 4096},
+        "finetune": {"train": {"max_steps": 2, "batch_size": 2, "max_length": 4096}},
         "sampling": {"max_tokens": 6},
     }
     (root / "kb").mkdir()

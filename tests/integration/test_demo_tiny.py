@@ -6,8 +6,8 @@ import pytest
 import yaml
 from tiny_model import build_tiny_model
 
+from ragreason.bench.demo import DemoOptions, demo_config, run_demo, write_data
 from ragreason.bench.validate import validate_config
-from ragreason.demo import DemoOptions, demo_config, run_demo, write_data
 
 
 def test_demo_config_is_valid_for_both_modes(tmp_path):
@@ -35,7 +35,7 @@ def test_fast_demo_runs_end_to_end(tmp_path, monkeypatch):
         config["model"]["options"] = {"dtype": "float32", "max_model_len": 4096, "kv_cache_bytes": 128 << 20}
         return config
 
-    monkeypatch.setattr("ragreason.demo.demo_config", tiny_config)
+    monkeypatch.setattr("ragreason.bench.demo.demo_config", tiny_config)
     report = run_demo(options, progress=False)
     assert [r.arm for r in report.rows] == ["base@2", "rag@2"]
     assert report.n_test == sum(1 for line in (options.out / "data" / "test.jsonl").open()

@@ -62,7 +62,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def knowledge_hybrid(minilm, use_m3):
-    from ragreason.knowledge import load_knowledge
+    from ragreason.data.knowledge import load_knowledge
     from ragreason.retrieve import DenseRetriever, HybridRetriever, LexicalRetriever
 
     docs = load_knowledge()

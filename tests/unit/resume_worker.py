@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scripted import ScriptedGenerator  # noqa: E402
 
-from ragreason.pipeline import answer  # noqa: E402
+from ragreason.pipeline import Sampling, answer  # noqa: E402
 from ragreason.prompt import PromptBuilder  # noqa: E402
 from ragreason.types import Item  # noqa: E402
 
@@ -17,4 +17,4 @@ SCRIPT = {item.id: ["Answer: A", "Answer: B", "Answer: A"] for item in ITEMS}
 if __name__ == "__main__":
     delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.3
     answer(ITEMS, builder=PromptBuilder("direct-en"), generator=ScriptedGenerator(SCRIPT, delay=delay),
-           n=3, out=sys.argv[1], batch_size=2, progress=False)
+           sampling=Sampling(n=3), out=sys.argv[1], batch_size=2, progress=False)

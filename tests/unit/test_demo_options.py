@@ -3,7 +3,7 @@ that keep the run within its time (benchmarks/RESULTS.md, "The demo")."""
 
 import pytest
 
-from ragreason.demo import DemoOptions, demo_config
+from ragreason.bench.demo import DemoOptions, demo_config
 
 
 def test_test_problems_follow_fast_unless_given():

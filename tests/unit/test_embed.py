@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ragreason.embed import Embedder, HashEmbedder, SentenceTransformerEmbedder, normalise
-from ragreason.embed_cache import EmbeddingCache
+from ragreason.embed.cache import EmbeddingCache
 
 
 def cos(a, b):

@@ -1,10 +1,12 @@
+import argparse
 import json
 
 import pytest
 
 from ragreason.cli import main
-from ragreason.cli.finetune import read_documents
-from ragreason.finetune import read_info
+from ragreason.cli.finetune import _retriever
+from ragreason.data.knowledge import load_knowledge
+from ragreason.finetune import TrainSpec, read_info
 
 ROWS = [{"id": f"q{i}", "question": f"The cat is {c}. Which colour is it?", "options": ["red", "blue"],
          "answer": "AB"[i % 2]} for i, c in enumerate(["red", "blue"] * 4)]
@@ -57,12 +59,15 @@ def test_bad_flags_are_named_before_any_model_loads(data, tmp_path, flags, messa
     assert not out.exists()
 
 
-def test_knowledge_files_become_documents(tmp_path):
+def test_finetune_knowledge_is_read_as_run_reads_it(tmp_path):
+    """``--knowledge`` (a folder or one file) goes through the one knowledge reader."""
     (tmp_path / "notes.md").write_text("# Notes\n\n## Rule one\nIf A then B.\n\n## Rule two\nA or B.\n")
-    (tmp_path / "facts.jsonl").write_text('{"text": "Cats are animals.", "source": "kb"}\n\n')
-    docs = read_documents(tmp_path)
-    assert [d.text for d in docs] == ["Cats are animals.", "# Notes", "## Rule one\nIf A then B.",
-                                      "## Rule two\nA or B."]
-    assert docs[0].meta["source"] == "kb" and docs[1].meta["source"] == "notes.md"
+    (tmp_path / "facts.jsonl").write_text('{"text": "Cats are animals.", "meta": {"kb": 1}}\n\n')
+    args = argparse.Namespace(retriever="bm25", knowledge=str(tmp_path))
+    assert [d.id for d in _retriever(args, [], TrainSpec()).docs] == [d.id for d in load_knowledge(tmp_path)]
+    one = argparse.Namespace(retriever="bm25", knowledge=str(tmp_path / "notes.md"))
+    retriever = _retriever(one, [], TrainSpec(top_k=2))
+    assert [d.text for d in retriever.docs] == ["Notes > Rule one\nIf A then B.", "Notes > Rule two\nA or B."]
+    assert retriever.top_k == 2
     with pytest.raises(FileNotFoundError):
-        read_documents(tmp_path / "missing")
+        _retriever(argparse.Namespace(retriever="bm25", knowledge=str(tmp_path / "missing")), [], TrainSpec())

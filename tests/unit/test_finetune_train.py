@@ -2,6 +2,7 @@
 what the model writes, the folder is complete, training resumes, merging keeps the outputs."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_training_resumes_from_a_checkpoint_to_the_same_adapter(trained, base_di
     with pytest.raises(FileExistsError, match="already holds checkpoints"):
         finetune(ITEMS, out_dir=copy, builder=BUILDER, base_model=base_dir, lora=LORA, spec=SPEC, progress=False)
     with pytest.raises(ValueError, match="the run's train changed"):
-        finetune(ITEMS, out_dir=copy, builder=BUILDER, base_model=base_dir, lora=LORA, spec=SPEC, lr=1e-3,
+        finetune(ITEMS, out_dir=copy, builder=BUILDER, base_model=base_dir, lora=LORA, spec=replace(SPEC, lr=1e-3),
                  progress=False, resume=True)
 
 

@@ -18,7 +18,7 @@ from ragreason.retrieve import (
     extract_facts,
 )
 from ragreason.retrieve.graph_text import verbalise
-from ragreason.store_files import StoreFormatError
+from ragreason.store.files import StoreFormatError
 from ragreason.types import Item
 
 

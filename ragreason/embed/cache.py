@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import ragreason_home
+from ..models import ragreason_home
 
 log = logging.getLogger(__name__)
 

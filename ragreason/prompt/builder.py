@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lang import detect_lang
+from ..lang import detect_lang
+from ..types import Context, Item, Prompt
 from .templates import Template, get_template, is_family
 from .tokens import ApproxTokenCounter, HFTokenCounter, TokenCounter
-from .types import Context, Item, Prompt
 
 Message = dict[str, str]
 

@@ -21,8 +21,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from . import store_files as files
-from .store_index import (
+from ..paths import atomic_write
+from ..types import Document, Hit
+from . import files
+from .index import (
     IndexParams,
     configure_loaded,
     faiss_module,
@@ -31,8 +33,8 @@ from .store_index import (
     new_index,
     trained_ivf,
 )
-from .store_search import check_vectors, exact_search, rows_to_hits, search_rows
-from .types import Document, Hit
+from .load import read_saved
+from .search import check_vectors, exact_search, rows_to_hits, search_rows
 
 log = logging.getLogger(__name__)
 
@@ -204,16 +206,16 @@ class FaissStore:
         self._dead.clear()
 
     def save(self, folder: str | Path) -> None:
-        """Write the index, the documents and ``config.json`` into ``folder``; see ``store_files``."""
+        """Write the index, the documents and ``config.json`` into ``folder``; see ``files``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         if self._dead:
             self._compact()
         faiss = faiss_module()
         index_name, docs_name = files.data_names(uuid.uuid4().hex[:12])
-        files.atomic_write(folder / index_name, lambda tmp: faiss.write_index(self._index, str(tmp)))
+        atomic_write(folder / index_name, lambda tmp: faiss.write_index(self._index, str(tmp)))
         files.write_lines(folder / docs_name, (self._doc_line(d) for d in self._docs.values()))
-        params = {k: v for k, v in vars(self.params).items() if k not in ("dim", "kind", "metric")}
+        params = self.params.index_settings()
         config = {
             "format": files.FORMAT, "version": files.FORMAT_VERSION, "dim": self.dim, "kind": self.kind,
             "metric": self.metric, "embedder": self.embedder, "count": len(self._docs),
@@ -237,12 +239,12 @@ class FaissStore:
     @classmethod
     def load(cls, folder: str | Path, *, embedder: str | None = None, dim: int | None = None) -> FaissStore:
         """Read a saved store; ``embedder``/``dim``, when given, must match what it was built with."""
-        from .store_load import load_store
-
-        return load_store(cls, Path(folder), embedder=embedder, dim=dim)
-
-    def _restore(self, index: Any, docs: list[tuple[Document, int]], next_label: int) -> None:
-        configure_loaded(self.params, index)
-        self._index, self._next = index, next_label
-        for doc, label in docs:
-            self._docs[doc.id], self._labels[doc.id], self._ids[label] = doc, label, doc.id
+        saved = read_saved(Path(folder), embedder=embedder, dim=dim)
+        p = saved.params
+        store = cls(p.dim, p.kind, p.metric, embedder=saved.embedder, **p.index_settings())
+        configure_loaded(p, saved.index)
+        store._index, store._next = saved.index, saved.next_label
+        for doc, label in saved.docs:
+            store._docs[doc.id], store._labels[doc.id], store._ids[label] = doc, label, doc.id
+        log.info("loaded %d documents (%s, dim %d) from %s", len(store), p.kind, p.dim, folder)
+        return store

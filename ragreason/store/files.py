@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from ..paths import atomic_write
 
 FORMAT = "ragreason-faiss-store"
 FORMAT_VERSION = 1
@@ -24,18 +25,6 @@ CONFIG = "config.json"
 
 class StoreFormatError(ValueError):
     """A saved store that cannot be used: missing, truncated, corrupt or of another format version."""
-
-
-def atomic_write(path: Path, write: Any) -> None:
-    """Call ``write(tmp_path)`` to fill a temporary file beside ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_lines(path: Path, lines: Iterable[str]) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from ..lang import count_cjk
 
 
 class TokenCounter(Protocol):
@@ -45,5 +44,5 @@ class ApproxTokenCounter:
     For budgets when no tokenizer is at hand; say so when you use it."""
 
     def count(self, text: str) -> int:
-        cjk = len(_CJK.findall(text))
+        cjk = count_cjk(text)
         return cjk + (len(text) - cjk + 3) // 4

