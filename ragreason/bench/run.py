@@ -18,7 +18,7 @@ from typing import Any
 
 from ..pipeline import answer
 from ..results import JsonlLog
-from ..types import Answer, Item
+from ..types import Answer, Generator, Item, Retriever
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
@@ -62,7 +62,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
                 generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
             for arm, served in arms:
                 with stages.time(f"answer {arm.name}"):
-                    by_arm[arm.name], earlier = _run_arm(config, served, split.test, generator, retriever, out,
+                    by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
                                                          progress)
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
@@ -110,8 +110,8 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
     return [(make, served) for make, served in plan if served]
 
 
-def _run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator, retriever, out: Path,
-             progress: bool) -> tuple[list[RunRecord], float]:
+def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
+            out: Path, progress: bool = True) -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself)."""
     digest = config.digest()

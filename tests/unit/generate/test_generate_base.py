@@ -4,8 +4,6 @@ and a light import."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 

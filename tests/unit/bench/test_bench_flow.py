@@ -1,0 +1,80 @@
+"""The benchmark from arms to report with the fake generator: the conditions of a config become arms,
+each arm answers the items through the pipeline, and the report, its markdown and its csv say what
+the answers were. The fake model answers right only when the prompt carries retrieved context."""
+
+import csv
+import io
+
+import yaml
+
+from ragreason.bench.arms import arms_for
+from ragreason.bench.output import to_csv, to_markdown
+from ragreason.bench.report import build_report
+from ragreason.bench.run import run_arm
+from ragreason.bench.validate import load_config
+from ragreason.generate import FakeGenerator
+from ragreason.types import Context, Item
+
+ITEMS = [Item(f"q{i}", f"Question {i}?", ("red", "green", "blue"), "ABC"[i % 3]) for i in range(12)]
+GOLD = {i.id: i.answer for i in ITEMS}
+
+
+class GoldRetriever:
+    """Context that names the gold answer (what a perfect retriever would find)."""
+
+    def retrieve(self, item, top_k=None):
+        return self.retrieve_many([item], top_k)[0]
+
+    def retrieve_many(self, items, top_k=None):
+        return [Context(i.id, (), f"The answer to {i.id} is {i.answer}.") for i in items]
+
+
+def reply(prompt, sample, adapter):
+    user = prompt.messages[-1]["content"]
+    if "The answer to" in user:
+        return f"Answer: {GOLD[prompt.item_id]}"
+    return ["Answer: A", "Answer: B", "I cannot tell."][sample % 3]
+
+
+def config(tmp_path, model):
+    (tmp_path / "items.jsonl").write_text("")
+    raw = {"name": "flow", "out": "out", "data": {"format": "mcq", "path": "items.jsonl"},
+           "model": {"path": str(model)}, "prompt": {"template": "direct-en", "max_context_tokens": None},
+           "retrieval": {"kind": "bm25", "knowledge": None, "examples": True},
+           "conditions": ["base", "rag"], "votes": [1, 3], "batch_size": 5}
+    (tmp_path / "bench.yaml").write_text(yaml.safe_dump(raw))
+    return load_config(tmp_path / "bench.yaml")
+
+
+def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
+    cfg = config(tmp_path, tiny_model_dir)  # the tiny model's tokenizer counts the prompts' tokens
+    arms = arms_for(cfg)
+    assert [a.name for a in arms] == ["base@1", "base@3", "rag@1", "rag@3"]
+    assert [a.sampling.n for a in arms] == [1, 3, 1, 3] and [a.context for a in arms] == [False, False, True, True]
+    gen = FakeGenerator(reply)
+    records = []
+    for arm in arms:
+        mine, earlier = run_arm(cfg, arm, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)
+        assert earlier == 0.0 and len(mine) == len(ITEMS)
+        records += mine
+    report = build_report(cfg, records, {"answer base@1": 2.0}, {}, n_train=0)
+    rows = {r.arm: r for r in report.rows}
+    a_share = sum(i.answer == "A" for i in ITEMS) / len(ITEMS)
+    assert rows["base@1"].accuracy == a_share and rows["rag@1"].accuracy == 1.0 == rows["rag@3"].accuracy
+    # base@3 votes A, B and an unreadable sample: a tie broken by the first vote, A
+    assert rows["base@3"].accuracy == a_share and rows["base@3"].abstained_samples == 1 / 3
+    assert rows["rag@1"].vs_base["base"] == "base@1" and rows["rag@3"].vs_base["base"] == "base@3"
+    assert rows["rag@1"].vs_base["only_this"] == sum(i.answer != "A" for i in ITEMS)
+    assert rows["rag@1"].vs_base["p"] < 0.05 and rows["base@1"].items_per_s == len(ITEMS) / 2.0
+
+    markdown = to_markdown(report)
+    line = next(x for x in markdown.splitlines() if x.startswith("| rag@1 |"))
+    assert "| 100.0 [100.0, 100.0] |" in line and f"+{100 * (1 - a_share):.1f}" in line
+    assert "## Paired differences" in markdown and "## Accuracy % by slice" in markdown
+    table = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert [r["arm"] for r in table] == ["base@1", "base@3", "rag@1", "rag@3"]
+    assert float(table[2]["accuracy"]) == 1.0 and float(table[2]["diff_vs_base"]) == 1 - a_share
+
+    again = run_arm(cfg, arms[2], ITEMS, FakeGenerator(default="Answer: C"), GoldRetriever(), tmp_path / "out",
+                    progress=False)[0]
+    assert [r.choice for r in again] == [r.choice for r in records if r.arm == "rag@1"]  # resumed, not redone
