@@ -7,9 +7,9 @@
 | ft | no | trained without context |
 | rag+ft | yes | trained with retrieved context (RAFT: some distractor-only) |
 | ft+rag | yes | trained without context |
-| competition-baseline | no | none; the seed baseline's prompt and regex (fallback "A"), 3 separate samples |
+| competition-baseline | no | none; the SAIS 2024 competition baseline's prompt and regex (fallback "A"), 3 separate samples |
 
-The competition baseline breaks vote ties by the option voted first, as the seed baseline did.
+The competition baseline breaks vote ties by the option voted first, as the original did.
 
 Votes = 1 is greedy decoding; votes = k samples k answers in one request and takes the majority.
 With ``score`` set ("text" or "label"), votes = 1 is the generator's option scoring instead (one
@@ -32,7 +32,7 @@ FT_ADAPTER, RAFT_ADAPTER = "ft", "raft"
 
 
 def baseline_reader(item: Item, text: str) -> str | None:
-    """The seed baseline's reader: the first ``答案是：X``, else "A" (it never abstains)."""
+    """The competition baseline's reader: the first ``答案是：X``, else "A" (it never abstains)."""
     match = BASELINE_REGEX.search(text)
     return match.group(1) if match else "A"
 

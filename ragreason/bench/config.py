@@ -47,8 +47,8 @@ class DataConfig:
 class ModelConfig:
     """``adapters``: "lora" serves the base model and every adapter from one engine (vLLM's
     ``LoRARequest``); "merged" folds each adapter into a float32 copy of the base and serves each model
-    from its own engine, one after the other, none with LoRA enabled (on vLLM-CPU the LoRA path makes
-    every request 2-3x slower, base requests included)."""
+    from its own engine, one after the other, none with LoRA enabled (on vLLM-CPU the LoRA path slows
+    every request, base requests included: benchmarks/RESULTS.md, "The demo")."""
 
     path: str = "default"
     backend: str = "vllm"

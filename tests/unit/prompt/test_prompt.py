@@ -39,7 +39,7 @@ def test_closed_world_sentence_can_be_turned_off():
     assert "Reply with one line only" in user(PromptBuilder("direct-en").build(EN))
 
 
-def test_competition_baseline_reproduces_the_seed_prompt():
+def test_competition_baseline_reproduces_its_original_prompt():
     prompt = PromptBuilder("competition-baseline").build(ZH)
     assert len(prompt.messages) == 1 and prompt.messages[0]["role"] == "user"
     expected = BASELINE_PROMPT.format(problem=ZH.context, question=ZH.question, options="A. 张三\nB. 王五")
