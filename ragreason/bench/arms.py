@@ -7,7 +7,7 @@
 | ft | no | trained without context |
 | rag+ft | yes | trained with retrieved context (RAFT: some distractor-only) |
 | ft+rag | yes | trained without context |
-| competition-baseline | no | none; the SAIS 2024 competition baseline's prompt and regex (fallback "A"), 3 separate samples |
+| competition-baseline | no | none; the SAIS 2024 baseline's prompt and regex (fallback "A"), 3 separate samples |
 
 The competition baseline breaks vote ties by the option voted first, as the original did.
 

@@ -55,12 +55,10 @@ class VLLMGenerator:
         progress: bool = False,
         **settings: Any,
     ) -> None:
-        if options is not None and settings:
-            raise ValueError(f"give engine settings either as options= or as keywords, not both: {sorted(settings)}")
         self.model = str(model)
         self.model_name = name or self.model
         self.adapters = as_specs(adapters)
-        self.options = options or EngineOptions(**settings)
+        self.options = EngineOptions.given(options, settings)
         self.options.engine_kwargs(self.adapters)  # checks adapter ranks now, before any engine exists
         self.logprobs = logprobs
         self.progress = progress

@@ -74,6 +74,13 @@ class EngineOptions:
     max_logprobs: int = 20
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def given(cls, options: EngineOptions | None, settings: dict[str, Any]) -> EngineOptions:
+        """The options a caller gave, either whole (``options=``) or as keyword settings, not both."""
+        if options is not None and settings:
+            raise ValueError(f"give engine settings either as options= or as keywords, not both: {sorted(settings)}")
+        return options or cls(**settings)
+
     def __post_init__(self) -> None:
         if self.device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")

@@ -61,12 +61,10 @@ class VLLMServer:
         extra_args: Iterable[str] = (),
         **settings: Any,
     ) -> None:
-        if options is not None and settings:
-            raise ValueError(f"give engine settings either as options= or as keywords, not both: {sorted(settings)}")
         self.model = str(model)
         self.served_name = served_name or self.model
         self.adapters = as_specs(adapters)
-        self.options = options or EngineOptions(**settings)
+        self.options = EngineOptions.given(options, settings)
         self.options.server_args(self.adapters)  # adapter ranks are checked before anything starts
         self.host, self.port, self.api_key = host, port, api_key
         self.log_file = Path(log_file) if log_file is not None else None
