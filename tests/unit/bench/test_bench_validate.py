@@ -93,3 +93,12 @@ def test_the_hash_of_a_section_is_what_it_was_before_settings_were_added(tmp_pat
     assert config.digest("retrieval") == "46010292300a"
     changed = load_config(write(tmp_path, finetune={**finetune, "train": {**finetune.get("train", {}), "warmup": 0.1}}))
     assert changed.digest("finetune") != expected
+
+
+def test_the_config_seed_seeds_the_generator_unless_the_engine_options_do(tmp_path, tiny_model_dir):
+    from ragreason.bench.components import build_generator
+
+    config = load_config(write(tmp_path, seed=7, model={"path": str(tiny_model_dir)}))
+    assert build_generator(config, {}).options.seed == 7
+    pinned = load_config(write(tmp_path, seed=7, model={"path": str(tiny_model_dir), "options": {"seed": 3}}))
+    assert build_generator(pinned, {}).options.seed == 3

@@ -71,3 +71,26 @@ def test_finetune_knowledge_is_read_as_run_reads_it(tmp_path):
     assert retriever.top_k == 2
     with pytest.raises(FileNotFoundError):
         _retriever(argparse.Namespace(retriever="bm25", knowledge=str(tmp_path / "missing")), [], TrainSpec())
+
+
+def test_every_spec_field_is_a_flag_with_its_help_and_sets_that_field():
+    import dataclasses
+
+    from ragreason.cli import build_parser
+    from ragreason.cli.spec_flags import spec_from_args
+    from ragreason.finetune import LoraSpec
+
+    parser = build_parser()
+    finetune = next(a for a in parser._subparsers._group_actions[0].choices.values() if a.prog.endswith("finetune"))
+    flags = {o: a for a in finetune._actions for o in a.option_strings}
+    for cls in (LoraSpec, TrainSpec):
+        for f in dataclasses.fields(cls):
+            action = flags["--" + f.name.replace("_", "-")]
+            shown = "unset" if f.default is None else f.default
+            assert f.metadata["help"] in action.help and f"default: {shown})" in action.help
+    args = parser.parse_args(["finetune", "--data", "d", "-f", "mcq", "--out", "o", "--warmup", "0.1", "--r", "4",
+                              "--no-group-by-length", "--target-modules", "q_proj,v_proj", "--precision", "fp32"])
+    assert spec_from_args(TrainSpec, args) == TrainSpec(warmup=0.1, group_by_length=False, precision="fp32")
+    assert spec_from_args(LoraSpec, args) == LoraSpec(r=4, target_modules=("q_proj", "v_proj"))
+    default = parser.parse_args(["finetune", "--data", "d", "-f", "mcq", "--out", "o", "--target-modules", "all-linear"])
+    assert spec_from_args(LoraSpec, default) == LoraSpec() and spec_from_args(TrainSpec, default) == TrainSpec()
