@@ -92,5 +92,6 @@ def test_every_spec_field_is_a_flag_with_its_help_and_sets_that_field():
                               "--no-group-by-length", "--target-modules", "q_proj,v_proj", "--precision", "fp32"])
     assert spec_from_args(TrainSpec, args) == TrainSpec(warmup=0.1, group_by_length=False, precision="fp32")
     assert spec_from_args(LoraSpec, args) == LoraSpec(r=4, target_modules=("q_proj", "v_proj"))
-    default = parser.parse_args(["finetune", "--data", "d", "-f", "mcq", "--out", "o", "--target-modules", "all-linear"])
+    default = parser.parse_args(["finetune", "--data", "d", "-f", "mcq", "--out", "o",
+                                 "--target-modules", "all-linear"])
     assert spec_from_args(LoraSpec, default) == LoraSpec() and spec_from_args(TrainSpec, default) == TrainSpec()
