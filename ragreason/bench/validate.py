@@ -80,8 +80,12 @@ def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
 
 def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
     """``cls`` from the well-typed settings of a mapping (nested settings too); None, with the problems
-    listed, when the class's own checks reject them."""
+    listed, when a required setting is missing or the class's own checks reject them."""
     values = _bind(cls, raw, prefix, problems)
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if any(name not in values for name in required):  # listed as missing or mistyped by _bind
+        return None
     hints = typing.get_type_hints(cls)
     for name, value in list(values.items()):
         if hints[name] in NESTED:

@@ -54,6 +54,8 @@ def test_missing_keys_are_listed_with_every_other_problem(tmp_path):
     assert "data.path: no such file" in text and "nowhere.jsonl" in text
     assert "conditions: unknown ['magic']" in text
     assert len(problems) == 4, problems
+    no_format = validate_config(write(tmp_path, {**BASE, "data": {"path": "items.jsonl"}}))
+    assert no_format == ["data.format: missing"], no_format
     only_name = validate_config(write(tmp_path, {"name": "t", "conditions": ["base"]}))
     assert only_name == ["out: missing", "data: missing (the data to benchmark on)"], only_name
 
