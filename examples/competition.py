@@ -18,7 +18,7 @@ from ragreason.models import default_llm_path
 from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import DenseRetriever, HybridRetriever, LexicalRetriever
-from ragreason.synth import SynthConfig, generate, write_jsonl
+from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", type=Path)
@@ -29,7 +29,7 @@ args = parser.parse_args()
 
 if args.data is None:
     args.data = args.out / "questions.jsonl"
-    write_jsonl(generate(8, SynthConfig(lang="zh", seed=7)), args.data)
+    write_jsonl(generate_problems(8, SynthConfig(lang="zh", seed=7)), args.data)
 problems = load_problems(args.data, "competition")
 items = flatten(problems)[: args.limit or None]
 print(f"{len(problems)} problems, answering {len(items)} questions from {args.data}")

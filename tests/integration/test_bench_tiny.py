@@ -7,7 +7,8 @@ import pytest
 import yaml
 from tiny_model import build_tiny_model
 
-from ragreason.bench.run import read_records, run_bench
+from ragreason.bench.records import read_records
+from ragreason.bench.run import run_bench
 from ragreason.bench.stats import accuracy, paired
 from ragreason.bench.validate import load_config
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
