@@ -1,5 +1,8 @@
 """Every script in examples/ runs, start to end, on the packaged models (small arguments), and
-prints what it promises."""
+prints what it promises. The three that train, serve a server or run a benchmark take minutes each
+and are marked slow (``pytest -m slow``); what they do is covered in the default suite by the tests
+of the parts they call (tests/integration/test_server.py, test_cli_run.py, test_bench_tiny.py), and
+every ragreason name every example imports is checked there too (tests/unit/test_imports.py)."""
 
 import os
 import subprocess
@@ -10,6 +13,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
+SLOW = {"competition", "finetune_and_serve", "benchmark"}
 CASES = {
     "quickstart": ([], ["indexed", "context [", "sample:", "votes", "answer"]),
     "graph_rag": (["--n", "2", "--votes", "3"], ["retrieved path:", "answer"]),
@@ -34,7 +38,7 @@ def test_every_example_is_tested():
     assert sorted(p.stem for p in EXAMPLES.glob("*.py")) == sorted(CASES)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in sorted(CASES)])
 def test_example_runs(name, tmp_path, default_llm, shared_data):
     args, expected = CASES[name]
     out = run_example(name, args, tmp_path)

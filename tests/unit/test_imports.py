@@ -81,3 +81,19 @@ def test_importing_every_package_loads_no_heavy_library():
 def test_the_flow_is_importable_from_the_top():
     from ragreason import Answer, Document, Item, PromptBuilder, Voter, answer, load_items  # noqa: F401
     from ragreason.bench import load_config, run_bench, validate_config  # noqa: F401
+
+
+def test_every_ragreason_name_the_examples_benchmarks_and_tests_import_exists():
+    """Scripts import inside functions too; a renamed or moved name fails here, not in a user's run."""
+    import importlib
+
+    missing = []
+    for folder in ("examples", "benchmarks", "tests"):
+        for path in sorted((ROOT.parent / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("ragreason"):
+                    module = importlib.import_module(node.module)
+                    missing += [f"{path.relative_to(ROOT.parent)}:{node.lineno}: {node.module}.{a.name}"
+                                for a in node.names if not hasattr(module, a.name)
+                                and f"{node.module}.{a.name}" not in modules()]
+    assert missing == []
