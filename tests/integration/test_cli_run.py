@@ -13,7 +13,7 @@ from ragreason.data import load_items
 def run_dir(tmp_path_factory, shared_data, default_llm):
     out = tmp_path_factory.mktemp("run")
     data = shared_data / "logic_lm" / "ProofWriter_dev.json"
-    args = ["run", "--data", str(data), "--format", "logic-lm", "--limit", "6", "--retriever", "dense",
+    args = ["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--retriever", "dense",
             "--votes", "3", "--max-tokens", "48", "--out", str(out / "answers.jsonl"),
             "--submission", str(out / "submission.jsonl"), "--no-progress"]
     return out, data, args
@@ -23,9 +23,9 @@ def test_run_answers_real_data_with_faiss_and_votes(run_dir, capsys):
     out, data, args = run_dir
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "accuracy on the 6 questions with a gold answer" in printed
+    assert "accuracy on the 4 questions with a gold answer" in printed
     records = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
-    items = load_items(data, "logic-lm")[:6]
+    items = load_items(data, "logic-lm")[:4]
     assert [r["item_id"] for r in records] == [i.id for i in items]
     for record, item in zip(records, items, strict=True):
         assert record["gold"] == item.answer
@@ -42,11 +42,11 @@ def test_rerun_resumes_without_answering_twice(run_dir, capsys):
     before = (out / "answers.jsonl").read_text()
     assert main(args) == 0
     assert (out / "answers.jsonl").read_text() == before
-    more = [a if a != "6" else "8" for a in args]
+    more = [a if a != "4" else "5" for a in args]
     assert main(more) == 0
     lines = (out / "answers.jsonl").read_text().splitlines()
-    assert len(lines) == 8 and "\n".join(lines[:6]) + "\n" == before
-    assert len({json.loads(line)["item_id"] for line in lines}) == 8
+    assert len(lines) == 5 and "\n".join(lines[:4]) + "\n" == before
+    assert len({json.loads(line)["item_id"] for line in lines}) == 5
 
 
 def test_bad_data_names_file_and_line(tmp_path, capsys):
