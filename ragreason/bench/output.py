@@ -23,12 +23,14 @@ def write_report(report: Report, out: Path) -> None:
 
 def to_csv(report: Report) -> str:
     buffer = io.StringIO()
-    fields = [f for f in ArmRow.__dataclass_fields__ if f != "vs_base"] + ["diff_vs_base", "p_vs_base"]
+    plain = [f for f in ArmRow.__dataclass_fields__ if not f.startswith("vs_")]
     writer = csv.writer(buffer)
-    writer.writerow(fields)
+    writer.writerow([*plain, "diff_vs_base", "p_vs_base", "diff_vs_prior", "p_vs_prior"])
+    writer.writerow(["chance", "chance", 0, report.n_test, report.chance, *[""] * (len(plain) - 5), "", "", "", ""])
     for row in report.rows:
-        values = [getattr(row, f) for f in fields[:-2]]
-        writer.writerow(values + [row.vs_base.get("diff", ""), row.vs_base.get("p", "")])
+        refs = [row.vs_base.get("diff", ""), row.vs_base.get("p", ""), row.vs_prior.get("diff", ""),
+                row.vs_prior.get("p", "")]
+        writer.writerow([*(getattr(row, f) for f in plain), *refs])
     return buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .records import PRIOR
 from .report import Report
 
 
@@ -18,11 +19,21 @@ def write_plots(report: Report, out: Path) -> list[str]:
     for name, draw in (("accuracy.png", _accuracy), ("votes.png", _votes), ("cost.png", _cost)):
         fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
         draw(ax, report)
+        _references(ax, report)
         fig.tight_layout()
         fig.savefig(out / name)
         plt.close(fig)
         names.append(name)
     return names
+
+
+def _references(ax, report: Report) -> None:
+    """The prior and chance as horizontal lines: what answering by letter habit or at random scores."""
+    prior = next((r for r in report.rows if r.arm == PRIOR), None)
+    if prior is not None:
+        ax.axhline(100 * prior.accuracy, color="#c44e52", linestyle="--", linewidth=1, label="prior")
+    ax.axhline(100 * report.chance, color="#8c8c8c", linestyle=":", linewidth=1, label="chance")
+    ax.legend(fontsize=8)
 
 
 def _accuracy(ax, report: Report) -> None:
@@ -39,14 +50,14 @@ def _accuracy(ax, report: Report) -> None:
 def _votes(ax, report: Report) -> None:
     series = defaultdict(list)
     for r in report.rows:
-        series[r.condition].append((r.votes, 100 * r.accuracy))
+        if r.arm != PRIOR:
+            series[r.condition].append((r.votes, 100 * r.accuracy))
     for condition, points in series.items():
         points.sort()
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=condition)
     ax.set_xlabel("votes per item")
     ax.set_ylabel("accuracy %")
     ax.set_title("accuracy vs vote size")
-    ax.legend(fontsize=8)
 
 
 def _cost(ax, report: Report) -> None:

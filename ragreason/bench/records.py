@@ -1,4 +1,5 @@
-"""``RunRecord``: one arm's answer to one test item, as the benchmark keeps it (``records.jsonl``)."""
+"""``RunRecord``: one arm's answer to one test item, as the benchmark keeps it (``records.jsonl``), and
+the records of the ``prior`` reference arm."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data.prior import LetterPrior
 from ..paths import write_text_atomic
+from ..types import Item
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,25 @@ class RunRecord:
     latency_s: float
     config_hash: str
     slices: dict[str, Any] = field(default_factory=dict)
+
+
+SLICE_KEYS = ("depth", "lang", "dataset", "kind", "domain")
+PRIOR = "prior"  # the reference arm: the commonest training letter per option count
+
+
+def slices_of(item: Item) -> dict[str, Any]:
+    """What a record is sliced by in the report: the item's depth, language, ... and option count."""
+    slices = {k: item.meta[k] for k in SLICE_KEYS if k in item.meta}
+    slices["options"] = len(item.options)
+    return slices
+
+
+def prior_records(prior: LetterPrior, items: list[Item], digest: str) -> list[RunRecord]:
+    """The answer prior as an arm: no model, no samples, the prior's letter for every item."""
+    return [RunRecord(item_id=i.id, arm=PRIOR, condition=PRIOR, votes=0, choice=prior.choice(i), gold=i.answer,
+                      correct=prior.choice(i) == i.answer, abstentions=0, samples=0, prompt_tokens=0,
+                      completion_tokens=0, latency_s=0.0, config_hash=digest, slices=slices_of(i))
+            for i in items]
 
 
 def write_records(path: Path, records: list[RunRecord]) -> None:

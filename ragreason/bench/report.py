@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .config import BenchConfig
-from .records import RunRecord
+from .records import PRIOR, RunRecord
 from .stats import accuracy, paired
 
 
@@ -27,6 +27,7 @@ class ArmRow:
     seconds: float
     items_per_s: float
     vs_base: dict[str, float] = field(default_factory=dict)
+    vs_prior: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Report:
     finetune: dict[str, dict[str, Any]]
     n_train: int
     n_test: int
+    chance: float = 0.0  # the expected accuracy of a uniform pick over each item's options
 
 
 EARLIER = "(earlier runs)"
@@ -59,10 +61,12 @@ def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str
         recs.sort(key=lambda r: r.item_id)
     rows = [_row(arm, recs, stages.get(f"answer {arm}", 0.0) + stages.get(earlier_stage(arm), 0.0))
             for arm, recs in by_arm.items()]
-    rows = [_with_base(row, by_arm) for row in rows]
+    rows = [_with_references(row, by_arm) for row in rows]
     pairs = {a: {b: _pair(by_arm[a], by_arm[b]) for b in by_arm if b != a} for a in by_arm}
-    n_test = len(next(iter(by_arm.values()))) if by_arm else 0
-    return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, n_test)
+    first = next(iter(by_arm.values()), [])
+    chance = sum(1 / r.slices["options"] for r in first) / len(first) if first else 0.0
+    return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, len(first),
+                  chance)
 
 
 def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:
@@ -85,11 +89,15 @@ def _base_for(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> str | None:
     return None
 
 
-def _with_base(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> ArmRow:
+def _with_references(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> ArmRow:
+    """The row with its paired tests against base (at the same vote size, else base@1) and the prior."""
+    extra: dict[str, Any] = {}
     base = _base_for(row, by_arm)
-    if base is None:
-        return row
-    return ArmRow(**{**asdict(row), "vs_base": {"base": base, **_pair(by_arm[row.arm], by_arm[base])}})
+    if base is not None:
+        extra["vs_base"] = {"base": base, **_pair(by_arm[row.arm], by_arm[base])}
+    if PRIOR in by_arm and row.arm != PRIOR:
+        extra["vs_prior"] = _pair(by_arm[row.arm], by_arm[PRIOR])
+    return ArmRow(**{**asdict(row), **extra}) if extra else row
 
 
 def _pair(a: list[RunRecord], b: list[RunRecord]) -> dict[str, float]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..data.prior import LetterPrior
 from ..pipeline import answer
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
@@ -23,9 +24,9 @@ from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
 from .output import write_report
-from .records import RunRecord, write_records
+from .records import RunRecord, prior_records, slices_of, write_records
 from .report import Report, build_report, earlier_stage
-from .split import load_split
+from .split import Split, load_split
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,19 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
             generator.close()
-    records = [r for arm in arms_for(config) for r in by_arm[arm.name]]
+    records = [*_reference(split, config.digest()), *(r for arm in arms_for(config) for r in by_arm[arm.name])]
     write_records(out / "records.jsonl", records)
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
     write_report(report, out)
     return report
+
+
+def _reference(split: Split, digest: str) -> list[RunRecord]:
+    """The ``prior`` arm's records, when the training items have gold answers to learn it from."""
+    if not any(item.answer is not None for item in split.train):
+        log.warning("no training item has a gold answer: the report has no prior reference")
+        return []
+    return prior_records(LetterPrior.fit(split.train), split.test, digest)
 
 
 def _adapters(config, train, retriever, stages: Stages, progress: bool):
@@ -132,11 +141,9 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
 def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
     gens = a.generations
     calls = gens if arm.sampling.separate else gens[:1]
-    slices = {k: item.meta[k] for k in ("depth", "lang", "dataset", "kind", "domain") if k in item.meta}
-    slices["options"] = len(item.options)
     return RunRecord(
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
         correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
-        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices,
+        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item),
     )

@@ -40,12 +40,12 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(f"ragreason demo: {report.n_test} test questions, {report.n_train} training questions")
     print()
-    print("| condition | accuracy % [95% CI] | vs base (pp) | unanswered % | seconds |")
-    print("|---|---|---|---|---|")
+    print("| condition | accuracy % [95% CI] | vs base (pp) | vs prior (pp) | unanswered % | seconds |")
+    print("|---|---|---|---|---|---|")
+    print(f"| chance | {100 * report.chance:.1f} | — | — | — | — |")
     for row in report.rows:
-        vs = f"{100 * row.vs_base['diff']:+.1f} (p={row.vs_base['p']:.2g})" if row.vs_base else "—"
-        print(f"| {row.arm} | {100 * row.accuracy:.1f} [{100 * row.low:.1f}, {100 * row.high:.1f}] | {vs} | "
-              f"{100 * row.unanswered:.1f} | {row.seconds:.1f} |")
+        print(f"| {row.arm} | {100 * row.accuracy:.1f} [{100 * row.low:.1f}, {100 * row.high:.1f}] | "
+              f"{_versus(row.vs_base)} | {_versus(row.vs_prior)} | {100 * row.unanswered:.1f} | {row.seconds:.1f} |")
     print()
     print("time per stage:")
     for stage, seconds in report.stages.items():
@@ -55,3 +55,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"report: {report_dir / 'report.md'} (report.csv, report.json, plots *.png, records.jsonl)")
     print(f"data and config: {options.out / 'data'}, {options.out / 'demo.yaml'}")
     return 0
+
+
+def _versus(vs: dict[str, float]) -> str:
+    return f"{100 * vs['diff']:+.1f} (p={vs['p']:.2g})" if vs else "—"

@@ -9,8 +9,10 @@ from tiny_model import build_tiny_model
 
 from ragreason.bench.records import read_records
 from ragreason.bench.run import run_bench
+from ragreason.bench.split import load_split
 from ragreason.bench.stats import accuracy, paired
 from ragreason.bench.validate import load_config
+from ragreason.data import LetterPrior
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 
@@ -52,7 +54,7 @@ def monkeypatch_module():
 def test_every_arm_runs_on_the_same_items(result, bench_dir):
     config, report = result
     arms = [r.arm for r in report.rows]
-    assert arms == ["base@1", "base@3", "rag@1", "rag@3", "ft@1", "ft@3", "rag+ft@1", "rag+ft@3", "ft+rag@1",
+    assert arms == ["prior", "base@1", "base@3", "rag@1", "rag@3", "ft@1", "ft@3", "rag+ft@1", "rag+ft@3", "ft+rag@1",
                     "ft+rag@3", "competition-baseline@3"]
     records = read_records(bench_dir / "out" / "records.jsonl")
     by_arm = {a: sorted(r.item_id for r in records if r.arm == a) for a in arms}
@@ -61,7 +63,7 @@ def test_every_arm_runs_on_the_same_items(result, bench_dir):
 
 
 def test_report_numbers_match_the_records(result, bench_dir):
-    _, report = result
+    config, report = result
     records = read_records(bench_dir / "out" / "records.jsonl")
     for row in report.rows:
         mine = sorted((r for r in records if r.arm == row.arm), key=lambda r: r.item_id)
@@ -74,6 +76,14 @@ def test_report_numbers_match_the_records(result, bench_dir):
             test = paired([r.correct for r in mine], [r.correct for r in base])
             assert row.vs_base["diff"] == pytest.approx(test.diff.value)
             assert row.vs_base["p"] == pytest.approx(test.p_value)
+        prior = sorted((r for r in records if r.arm == "prior"), key=lambda r: r.item_id)
+        if row.arm != "prior":
+            test = paired([r.correct for r in mine], [r.correct for r in prior])
+            assert (row.vs_prior["diff"], row.vs_prior["p"]) == pytest.approx((test.diff.value, test.p_value))
+    split = load_split(config)
+    prior = LetterPrior.fit(split.train)
+    assert {r.item_id: r.choice for r in records if r.arm == "prior"} == {i.id: prior.choice(i) for i in split.test}
+    assert report.chance == pytest.approx(sum(1 / len(i.options) for i in split.test) / len(split.test))
     saved = json.loads((bench_dir / "out" / "report.json").read_text())
     assert [r["accuracy"] for r in saved["rows"]] == [r.accuracy for r in report.rows]
 
@@ -106,10 +116,11 @@ def test_rerun_resumes_and_reuses_adapters(result, bench_dir):
     assert all(info["reused"] for info in second.finetune.values())
     assert [p.stat().st_size for p in sorted((bench_dir / "out" / "answers").glob("*.jsonl"))] == sizes
     assert [r.accuracy for r in second.rows] == [r.accuracy for r in first.rows]
+    assert second.rows[0].arm == "prior" and second.rows[0].seconds == 0.0
     # Every answer came from the first run: each arm's seconds are the generation time its records carry
     # (not this run's near-zero wall time), listed as the arm's "earlier runs" stage.
     records = read_records(bench_dir / "out" / "records.jsonl")
-    for row in second.rows:
+    for row in second.rows[1:]:  # the prior reference is computed, not answered
         carried = sum(r.latency_s for r in records if r.arm == row.arm)
         assert carried > 0 and second.stages[f"answer {row.arm} (earlier runs)"] == pytest.approx(carried, abs=0.01)
         assert row.seconds == pytest.approx(carried + second.stages[f"answer {row.arm}"], abs=0.01)
@@ -127,7 +138,7 @@ def test_merged_adapters_serve_like_lora_adapters(result, bench_dir):
     spec["model"]["adapters"] = "merged"
     (bench_dir / "merged.yaml").write_text(yaml.safe_dump(spec))
     report = run_bench(load_config(bench_dir / "merged.yaml"), progress=False)
-    assert [r.arm for r in report.rows] == ["base@1", "ft@1", "rag+ft@1"]
+    assert [r.arm for r in report.rows] == ["prior", "base@1", "ft@1", "rag+ft@1"]
     assert all(info["reused"] for info in report.finetune.values())
     assert {"merge ft", "merge raft"} <= set(report.stages)
     for name in ("ft", "raft"):

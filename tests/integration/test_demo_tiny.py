@@ -37,7 +37,7 @@ def test_fast_demo_runs_end_to_end(tmp_path, monkeypatch):
 
     monkeypatch.setattr("ragreason.bench.demo.demo_config", tiny_config)
     report = run_demo(options, progress=False)
-    assert [r.arm for r in report.rows] == ["base@2", "rag@2"]
+    assert [r.arm for r in report.rows] == ["prior", "base@2", "rag@2"]
     assert report.n_test == sum(1 for line in (options.out / "data" / "test.jsonl").open()
                                 for _ in yaml.safe_load(line)["questions"])
     assert (options.out / "report" / "report.md").is_file() and Path(options.out / "demo.yaml").is_file()
@@ -52,4 +52,5 @@ def test_real_demo_fast_mode_prints_the_table(tmp_path):
     run = subprocess.run([sys.executable, "-m", "ragreason", "demo", "--fast", "--out", str(tmp_path / "d"),
                           "--train-problems", "20", "--test-problems", "10"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "| base@5 |" in run.stdout and "report:" in run.stdout
+    assert "| base@5 |" in run.stdout and "| prior |" in run.stdout and "| chance |" in run.stdout
+    assert "report:" in run.stdout

@@ -1,6 +1,7 @@
 """The benchmark from arms to report with the fake generator: the conditions of a config become arms,
 each arm answers the items through the pipeline, and the report, its markdown and its csv say what
-the answers were. The fake model answers right only when the prompt carries retrieved context."""
+the answers were, beside the prior and chance references. The fake model answers right only when the
+prompt carries retrieved context."""
 
 import csv
 import io
@@ -9,9 +10,11 @@ import yaml
 
 from ragreason.bench.arms import arms_for
 from ragreason.bench.output import to_csv, to_markdown
+from ragreason.bench.records import prior_records
 from ragreason.bench.report import build_report
 from ragreason.bench.run import run_arm
 from ragreason.bench.validate import load_config
+from ragreason.data import LetterPrior
 from ragreason.generate import FakeGenerator
 from ragreason.types import Context, Item
 
@@ -57,8 +60,15 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
         mine, earlier = run_arm(cfg, arm, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)
         assert earlier == 0.0 and len(mine) == len(ITEMS)
         records += mine
-    report = build_report(cfg, records, {"answer base@1": 2.0}, {}, n_train=0)
+    train = [Item(f"t{i}", "Train?", ("red", "green", "blue"), "B") for i in range(3)]
+    prior = prior_records(LetterPrior.fit(train), ITEMS, cfg.digest())
+    report = build_report(cfg, [*prior, *records], {"answer base@1": 2.0}, {}, n_train=3)
     rows = {r.arm: r for r in report.rows}
+    b_share = sum(i.answer == "B" for i in ITEMS) / len(ITEMS)
+    assert list(rows)[0] == "prior" and rows["prior"].accuracy == b_share and report.chance == 1 / 3
+    assert rows["rag@1"].vs_prior["only_this"] == sum(i.answer != "B" for i in ITEMS)
+    assert rows["prior"].vs_base["base"] == "base@1"
+    assert rows["prior"].vs_prior == {} and rows["base@1"].vs_prior["diff"] == rows["base@1"].accuracy - b_share
     a_share = sum(i.answer == "A" for i in ITEMS) / len(ITEMS)
     assert rows["base@1"].accuracy == a_share and rows["rag@1"].accuracy == 1.0 == rows["rag@3"].accuracy
     # base@3 votes A, B and an unreadable sample: a tie broken by the first vote, A
@@ -70,10 +80,13 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     markdown = to_markdown(report)
     line = next(x for x in markdown.splitlines() if x.startswith("| rag@1 |"))
     assert "| 100.0 [100.0, 100.0] |" in line and f"+{100 * (1 - a_share):.1f}" in line
+    assert f"| +{100 * (1 - b_share):.1f} |" in line and "| chance | 33.3 |" in markdown
     assert "## Paired differences" in markdown and "## Accuracy % by slice" in markdown
     table = list(csv.DictReader(io.StringIO(to_csv(report))))
-    assert [r["arm"] for r in table] == ["base@1", "base@3", "rag@1", "rag@3"]
-    assert float(table[2]["accuracy"]) == 1.0 and float(table[2]["diff_vs_base"]) == 1 - a_share
+    assert [r["arm"] for r in table] == ["chance", "prior", "base@1", "base@3", "rag@1", "rag@3"]
+    assert float(table[0]["accuracy"]) == 1 / 3 and float(table[1]["accuracy"]) == b_share
+    assert float(table[4]["accuracy"]) == 1.0 and float(table[4]["diff_vs_base"]) == 1 - a_share
+    assert float(table[4]["diff_vs_prior"]) == 1 - b_share
 
     again = run_arm(cfg, arms[2], ITEMS, FakeGenerator(default="Answer: C"), GoldRetriever(), tmp_path / "out",
                     progress=False)[0]
