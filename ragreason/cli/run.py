@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.data}: no questions")
         return 1
     answers = _answer(args, items, examples)
-    _summary(args, items, answers)
+    _summary(args, items, answers, examples)
     if args.submission:
         from ..data.submission import write_submission
 
@@ -128,11 +128,24 @@ def _generator(args: argparse.Namespace, model: Path):
     return make_generator(args.backend, model, adapters=adapters, name=args.model)
 
 
-def _summary(args: argparse.Namespace, items, answers) -> None:
+def _summary(args: argparse.Namespace, items, answers, examples) -> None:
     answered = sum(a.choice is not None for a in answers)
     abstained = sum(a.abstentions for a in answers)
     print(f"answers: {args.out} ({len(answers)} questions, {answered} answered, {abstained} unreadable votes)")
-    gold = {i.id: i.answer for i in items if i.answer is not None}
-    if gold:
-        correct = sum(gold.get(a.item_id) == a.choice for a in answers if a.item_id in gold)
-        print(f"accuracy on the {len(gold)} questions with a gold answer: {correct / len(gold):.3f}")
+    scored = [(i, a) for i, a in zip(items, answers, strict=True) if i.answer is not None]
+    if not scored:
+        return
+    from ..bench.stats import paired
+    from ..data import LetterPrior, chance_accuracy
+
+    right = [a.choice == i.answer for i, a in scored]
+    print(f"accuracy on the {len(scored)} questions with a gold answer: {sum(right) / len(scored):.3f}")
+    golds = [i for i, _ in scored]
+    solved = [i for i in examples or () if i.answer is not None]
+    prior = LetterPrior.fit(solved or golds)
+    by_prior = [prior.choice(i) == i.answer for i in golds]
+    source = "--examples" if solved else "these golds themselves (in-sample: a bound no constant answer beats)"
+    test = paired(right, by_prior)
+    print(f"references: chance {chance_accuracy(golds):.3f}; prior {sum(by_prior) / len(golds):.3f} "
+          f"(the commonest letter per option count of {source}); vs prior {100 * test.diff.value:+.1f} pp, "
+          f"McNemar p = {test.p_value:.3g}")

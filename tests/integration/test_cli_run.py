@@ -24,6 +24,9 @@ def test_run_answers_real_data_with_faiss_and_votes(run_dir, capsys):
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "accuracy on the 4 questions with a gold answer" in printed
+    items = load_items(data, "logic-lm")[:4]
+    chance = sum(1 / len(i.options) for i in items) / len(items)
+    assert f"references: chance {chance:.3f}; prior " in printed and "in-sample" in printed and "McNemar p" in printed
     records = [json.loads(line) for line in (out / "answers.jsonl").read_text().splitlines()]
     items = load_items(data, "logic-lm")[:4]
     assert [r["item_id"] for r in records] == [i.id for i in items]
