@@ -12,7 +12,7 @@ def _pct(x: float) -> str:
 def render(report: Report, plots: list[str]) -> str:
     lines = [f"# Benchmark: {report.name}", "",
              f"{report.n_test} test items, {report.n_train} training items; config hash `{report.config_hash}`.", ""]
-    lines += _main_table(report) + [""] + _pairs_table(report) + [""] + _stages(report)
+    lines += _main_table(report) + [""] + _bias(report) + [""] + _pairs_table(report) + [""] + _stages(report)
     lines += [""] + _slices(report)
     if plots:
         lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]
@@ -44,6 +44,24 @@ def _diff(vs: dict[str, float], *, interval: bool = True) -> str:
 
 def _p(vs: dict[str, float]) -> str:
     return f"{vs['p']:.3g}" if vs else "—"
+
+
+def _bias(report: Report) -> list[str]:
+    if not report.bias:
+        return []
+    letters = sorted({x for b in report.bias.values() for x in b["gold"]})
+    first = next(iter(report.bias.values()))
+    out = ["## Letter bias (% of items answered with each letter; recall % per gold letter)", "",
+           "| arm | largest gap (pp) | " + " | ".join(f"{x} answered" for x in letters) + " | "
+           + " | ".join(f"{x} recall" for x in letters) + " |",
+           "|---|---|" + "---|" * (2 * len(letters)),
+           "| gold | — | " + " | ".join(_pct(first["gold"].get(x, 0.0)) for x in letters) + " |"
+           + " — |" * len(letters)]
+    for arm, b in report.bias.items():
+        shares = " | ".join(_pct(b["predicted"].get(x, 0.0)) for x in letters)
+        recall = " | ".join(_pct(b["recall"][x]) if x in b["recall"] else "—" for x in letters)
+        out.append(f"| {arm} | {100 * b['gap']:.1f} | {shares} | {recall} |")
+    return out
 
 
 def _pairs_table(report: Report) -> list[str]:

@@ -42,6 +42,7 @@ class Report:
     n_train: int
     n_test: int
     chance: float = 0.0  # the expected accuracy of a uniform pick over each item's options
+    bias: dict[str, dict[str, Any]] = field(default_factory=dict)  # per arm: letter shares, gap, recall
 
 
 EARLIER = "(earlier runs)"
@@ -66,7 +67,7 @@ def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str
     first = next(iter(by_arm.values()), [])
     chance = sum(1 / r.slices["options"] for r in first) / len(first) if first else 0.0
     return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, len(first),
-                  chance)
+                  chance, {arm: letter_bias(recs) for arm, recs in by_arm.items()})
 
 
 def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:
@@ -106,6 +107,20 @@ def _pair(a: list[RunRecord], b: list[RunRecord]) -> dict[str, float]:
     test = paired([r.correct for r in a], [r.correct for r in b])
     return {"diff": test.diff.value, "low": test.diff.low, "high": test.diff.high, "p": test.p_value,
             "only_this": test.only_a, "only_other": test.only_b}
+
+
+def letter_bias(records: list[RunRecord]) -> dict[str, Any]:
+    """How an arm's answers lean: the share of items it answered with each letter beside the gold's share,
+    the largest gap between the two (in share of items; unanswered items count for no letter), and the
+    recall per gold letter (the share of items with that gold it got right)."""
+    n = len(records)
+    letters = sorted({r.gold for r in records if r.gold} | {r.choice for r in records if r.choice})
+    predicted = {x: sum(r.choice == x for r in records) / n for x in letters}
+    gold = {x: sum(r.gold == x for r in records) / n for x in letters}
+    recall = {x: sum(r.correct for r in records if r.gold == x) / count
+              for x in letters if (count := sum(r.gold == x for r in records))}
+    gap = max((abs(predicted[x] - gold[x]) for x in letters), default=0.0)
+    return {"predicted": predicted, "gold": gold, "gap": gap, "recall": recall}
 
 
 def _slices(by_arm: dict[str, list[RunRecord]]) -> dict[str, dict[str, dict[str, float]]]:

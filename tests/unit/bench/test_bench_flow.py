@@ -77,7 +77,14 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     assert rows["rag@1"].vs_base["only_this"] == sum(i.answer != "A" for i in ITEMS)
     assert rows["rag@1"].vs_base["p"] < 0.05 and rows["base@1"].items_per_s == len(ITEMS) / 2.0
 
+    base_bias, rag_bias = report.bias["base@1"], report.bias["rag@1"]
+    assert base_bias["predicted"] == {"A": 1.0, "B": 0.0, "C": 0.0} and base_bias["gap"] == 1 - a_share
+    assert base_bias["recall"] == {"A": 1.0, "B": 0.0, "C": 0.0} and base_bias["gold"]["B"] == b_share
+    assert rag_bias["gap"] == 0.0 and rag_bias["recall"] == {"A": 1.0, "B": 1.0, "C": 1.0}
+
     markdown = to_markdown(report)
+    bias_line = next(x for x in markdown.splitlines() if x.startswith("| base@1 |") and "100.0 | 0.0 | 0.0 |" in x)
+    assert bias_line.startswith(f"| base@1 | {100 * (1 - a_share):.1f} | 100.0 | 0.0 | 0.0 |")
     line = next(x for x in markdown.splitlines() if x.startswith("| rag@1 |"))
     assert "| 100.0 [100.0, 100.0] |" in line and f"+{100 * (1 - a_share):.1f}" in line
     assert f"| +{100 * (1 - b_share):.1f} |" in line and "| chance | 33.3 |" in markdown
