@@ -19,7 +19,7 @@ from .extract import extract_choice
 from .prompt import PromptBuilder
 from .results import JsonlLog, answer_from_record, answer_to_record
 from .types import Answer, Generation, Generator, Item, Retriever
-from .vote import Vote, Voter, generation_source, vote_from_scores
+from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]
 
@@ -74,6 +74,7 @@ def answer(
     top_k: int | None = None,
     reader: Reader = read_choice,
     record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None,
+    fallback: Fallback | None = None,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
@@ -82,7 +83,8 @@ def answer(
     ``score`` ("text" or "label") adds the generator's option scoring as one more vote (with
     ``Sampling(n=0)``, the only one).
     ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
-    adds fields to each record written to ``out`` (e.g. the gold answer)."""
+    adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
+    items no vote named an option for (default: they stay unanswered)."""
     sampling = sampling or Sampling()
     if sampling.n == 0 and score is None:
         raise ValueError("Sampling(n=0) needs score='text' or 'label' (nothing would vote)")
@@ -90,7 +92,8 @@ def answer(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     _check_unique(items)
     voter = voter or Voter()
-    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader)
+    fallback = fallback or Fallback()
+    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -99,7 +102,8 @@ def answer(
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
-        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader)
+        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
+                                fallback)
         if done is not None:
             extra = record_extra or (lambda item, answer: {})
             done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
@@ -107,7 +111,7 @@ def answer(
     return [fresh[i.id] if i.id in fresh else answer_from_record(done.records[i.id]) for i in items]  # type: ignore[union-attr]
 
 
-def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader
+def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback
                   ) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
     prompts = builder.build_many(batch, contexts)
@@ -119,7 +123,24 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
         if scores is not None:
             votes.append(vote_from_scores(scores[i], source=f"score:{score}"))
         answers.append(voter.vote(item.id, votes, generations=samples[i], context=contexts[i]))
-    return answers
+    return _fall_back(fallback, batch, prompts, answers, generator, adapter)
+
+
+def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter) -> list[Answer]:
+    """The answers, with the fallback's choice where no vote named an option (one scoring pass for all)."""
+    missing = [k for k, a in enumerate(answers) if a.choice is None]
+    if fallback.policy == "none" or not missing:
+        return answers
+    if fallback.policy == "prior":
+        letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
+    else:
+        scores = generator.score_options([prompts[k] for k in missing], [items[k] for k in missing],
+                                         method=fallback.method, adapter=adapter)
+        letters = [vote_from_scores(s).choice for s in scores]
+    out = list(answers)
+    for k, letter in zip(missing, letters, strict=True):
+        out[k] = fallback.answered(answers[k], letter)
+    return out
 
 
 def _sample(generator, prompts, sampling: Sampling, adapter) -> list[list[Generation]]:
@@ -154,7 +175,8 @@ def _check_unique(items: Sequence[Item]) -> None:
         seen.add(item.id)
 
 
-def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice) -> str:
+def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
+            fallback: Fallback | None = None) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
@@ -164,6 +186,8 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
         "reader": getattr(reader, "__name__", type(reader).__name__),
     }
+    if fallback is not None and fallback.settings() is not None:  # keys made before fallbacks stay as they were
+        settings["fallback"] = fallback.settings()
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

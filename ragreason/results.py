@@ -27,6 +27,8 @@ def answer_to_record(answer: Answer, **extra: Any) -> dict[str, Any]:
         "generations": [asdict(g) for g in answer.generations],
         "context": _context_to_dict(answer.context) if answer.context is not None else None,
     }
+    if answer.fallback is not None:
+        record["fallback"] = answer.fallback
     record.update(extra)
     return record
 
@@ -38,7 +40,7 @@ def answer_from_record(record: dict[str, Any]) -> Answer:
         confidence=float(record.get("confidence", 0.0)), abstentions=int(record.get("abstentions", 0)),
         generations=tuple(Generation(**g) for g in record.get("generations", [])),
         context=_context_from_dict(context) if context else None,
-        by_source={k: dict(v) for k, v in record.get("by_source", {}).items()},
+        by_source={k: dict(v) for k, v in record.get("by_source", {}).items()}, fallback=record.get("fallback"),
     )
 
 

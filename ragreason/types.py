@@ -185,11 +185,13 @@ class Generation:
 
 @dataclass(frozen=True)
 class Answer:
-    """The voted answer for one item. ``choice`` is None when no vote could be read.
+    """The voted answer for one item. ``choice`` is None when no vote could be read (and no fallback
+    answered instead).
 
     ``votes``: weight per option letter; ``confidence``: the winner's share of the weight cast;
     ``abstentions``: votes that named no readable option; ``by_source``: the tally per source
-    (a prompt, adapter, model or scorer), with abstentions under ``"-"``."""
+    (a prompt, adapter, model or scorer), with abstentions under ``"-"``; ``fallback``: what chose
+    ``choice`` when no vote named an option ("score" or "prior"), None when the votes did."""
 
     item_id: str
     choice: str | None
@@ -199,6 +201,7 @@ class Answer:
     generations: tuple[Generation, ...] = ()
     context: Context | None = None
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    fallback: str | None = None
 
     def __post_init__(self) -> None:
         if self.choice is not None:

@@ -12,12 +12,14 @@ Unreadable votes are abstentions: counted and reported, never a fallback "A".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .data.prior import LetterPrior
 from .types import Answer, Context, Generation
 
 ABSTAIN = "-"
 STRATEGIES = ("majority", "weighted", "first")
+FALLBACKS = ("none", "score", "prior")
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,36 @@ def _by_source(votes: Sequence[Vote]) -> dict[str, dict[str, int]]:
         key = v.choice or ABSTAIN
         counts[key] = counts.get(key, 0) + 1
     return out
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What answers an item when no vote names an option: ``"score"`` (the generator's option scores,
+    one deterministic pass over those items only, by ``method`` "text" or "label"), ``"prior"`` (the
+    letter ``prior`` gives the item's option count), or ``"none"`` (the item stays unanswered). The
+    answer records which one chose (``Answer.fallback``)."""
+
+    policy: str = "none"
+    prior: LetterPrior | None = None
+    method: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.policy not in FALLBACKS:
+            raise ValueError(f"fallback must be one of {', '.join(FALLBACKS)}, got {self.policy!r}")
+        if self.policy == "prior" and self.prior is None:
+            raise ValueError("fallback 'prior' needs a LetterPrior (LetterPrior.fit(training items))")
+
+    def settings(self) -> dict[str, object] | None:
+        """What of it decides an answer (for the run key); None for "none"."""
+        if self.policy == "none":
+            return None
+        if self.policy == "prior":
+            return {"policy": "prior", "by_count": self.prior.by_count, "overall": self.prior.overall}  # type: ignore[union-attr]
+        return {"policy": "score", "method": self.method}
+
+    def answered(self, answer: Answer, letter: str | None) -> Answer:
+        """``answer`` with the fallback's ``letter`` as its choice, the fallback named as its source."""
+        if letter is None:
+            return answer
+        by_source = {**answer.by_source, f"fallback:{self.policy}": {letter: 1}}
+        return replace(answer, choice=letter, fallback=self.policy, by_source=by_source)

@@ -8,9 +8,11 @@ import logging
 from pathlib import Path
 
 from ..data import FORMATS
-from ..generate import BACKENDS, METHODS, make_generator
+from ..data.prior import LetterPrior
+from ..generate import BACKENDS, DEFAULT_METHOD, METHODS, make_generator
 from ..models import DEFAULT_MODEL, model_folder
 from ..retrieve.spec import KINDS
+from ..vote import FALLBACKS, Fallback
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-context-tokens", type=int, default=768)
     p.add_argument("--votes", type=int, default=1, help="samples per question, majority-voted (1 = greedy)")
     p.add_argument("--score", choices=METHODS, help="add option scoring as one more vote")
+    p.add_argument("--fallback", choices=FALLBACKS, default="none",
+                   help="answer the questions no vote named an option for: by option scores (--score's method, "
+                        "else text), by the prior of --examples' golds, or not at all (default)")
     p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
@@ -54,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
         examples = _examples(args)
+        fallback = _fallback(args, examples)
     except (DataError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}")
         return 1
@@ -63,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         print(f"error: {args.data}: no questions")
         return 1
-    answers = _answer(args, items, examples)
+    answers = _answer(args, items, examples, fallback)
     _summary(args, items, answers, examples)
     if args.submission:
         from ..data.submission import write_submission
@@ -87,7 +93,7 @@ def _examples(args: argparse.Namespace):
     return solved
 
 
-def _answer(args: argparse.Namespace, items, examples):
+def _answer(args: argparse.Namespace, items, examples, fallback: Fallback):
     from ..pipeline import Sampling, answer
     from ..prompt import PromptBuilder
 
@@ -98,13 +104,22 @@ def _answer(args: argparse.Namespace, items, examples):
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens)
     try:
         return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
-                      score=args.score, adapter="adapter" if args.adapter else None, out=args.out,
+                      score=args.score, fallback=fallback, adapter="adapter" if args.adapter else None,
+                      out=args.out,
                       batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
                       record_extra=lambda item, a: {"gold": item.answer})
     finally:
         close = getattr(generator, "close", None)
         if close is not None:
             close()
+
+
+def _fallback(args: argparse.Namespace, examples) -> Fallback:
+    if args.fallback != "prior":
+        return Fallback(args.fallback, method=args.score or DEFAULT_METHOD)
+    if not examples:
+        raise ValueError("--fallback prior needs --examples (solved items to learn the answer prior from)")
+    return Fallback("prior", LetterPrior.fit(examples))
 
 
 def _retriever(args: argparse.Namespace, items, examples):

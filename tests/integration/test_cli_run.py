@@ -14,7 +14,7 @@ def run_dir(tmp_path_factory, shared_data, default_llm):
     out = tmp_path_factory.mktemp("run")
     data = shared_data / "logic_lm" / "ProofWriter_dev.json"
     args = ["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--retriever", "dense",
-            "--votes", "3", "--max-tokens", "48", "--out", str(out / "answers.jsonl"),
+            "--votes", "3", "--max-tokens", "48", "--fallback", "score", "--out", str(out / "answers.jsonl"),
             "--submission", str(out / "submission.jsonl"), "--no-progress"]
     return out, data, args
 
@@ -36,8 +36,11 @@ def test_run_answers_real_data_with_faiss_and_votes(run_dir, capsys):
         assert sum(record["votes"].values()) + record["abstentions"] == 3
         hits = record["context"]["hits"]
         assert len(hits) == 3 and all(h["source"] == "dense" for h in hits)  # retrieved from the FAISS index
+        if not record["votes"]:  # no sample named an option: the option scores answered, and say so
+            assert record["fallback"] == "score" and record["by_source"]["fallback:score"]
     submission = [json.loads(line) for line in (out / "submission.jsonl").read_text().splitlines()]
     assert [q["answer"] for s in submission for q in s["questions"]] == [r["choice"] for r in records]
+    assert None not in [r["choice"] for r in records] and "0 unanswered" in printed
 
 
 def test_rerun_resumes_without_answering_twice(run_dir, capsys):
@@ -50,6 +53,14 @@ def test_rerun_resumes_without_answering_twice(run_dir, capsys):
     lines = (out / "answers.jsonl").read_text().splitlines()
     assert len(lines) == 5 and "\n".join(lines[:4]) + "\n" == before
     assert len({json.loads(line)["item_id"] for line in lines}) == 5
+
+
+def test_a_prior_fallback_needs_solved_examples(tmp_path, capsys):
+    data = tmp_path / "q.jsonl"
+    data.write_text('{"id": "p1", "problem": "P", "questions": [{"question": "Q?", "options": ["x", "y"]}]}\n')
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "a.jsonl"), "--fallback", "prior"]) == 1
+    assert "--fallback prior needs --examples" in capsys.readouterr().out
+    assert not (tmp_path / "a.jsonl").exists()
 
 
 def test_bad_data_names_file_and_line(tmp_path, capsys):

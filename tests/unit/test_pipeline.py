@@ -153,3 +153,43 @@ def test_separate_calls_reader_and_record_extras(tmp_path):
     assert answers[1].choice == "C"
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["gold"], r["correct"]) for r in rows] == [("A", True), ("A", False)]
+
+
+def test_a_fallback_answers_what_no_vote_named_and_says_so(tmp_path):
+    from ragreason.data import LetterPrior
+    from ragreason.generate import FakeGenerator
+    from ragreason.vote import Fallback
+
+    train = [Item(f"t{i}", "Train?", ("yes", "no", "maybe"), "C") for i in range(3)]
+    out = tmp_path / "answers.jsonl"
+    plain = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), progress=False)
+    assert [a.choice for a in plain] == ["A", "C", None, "C", "B"]
+    prior = Fallback("prior", LetterPrior.fit(train))
+    by_prior = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), fallback=prior, out=out,
+                      progress=False)
+    assert [a.choice for a in by_prior] == ["A", "C", "C", "C", "B"]
+    assert [a.fallback for a in by_prior] == [None, None, "prior", None, None]
+    assert by_prior[2].by_source["fallback:prior"] == {"C": 1} and by_prior[2].abstentions == 1
+    resumed = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), fallback=prior, out=out,
+                     progress=False)
+    assert [(a.choice, a.fallback) for a in resumed] == [(a.choice, a.fallback) for a in by_prior]
+    with pytest.raises(ValueError, match="different configuration"):  # a fallback decides answers: another key
+        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
+
+    gen = FakeGenerator(dict(SCRIPT), scores={"q2": {"A": -3.0, "B": -0.5, "C": -2.0}})
+    by_score = answer(ITEMS, builder=PromptBuilder(), generator=gen, fallback=Fallback("score"), progress=False)
+    assert [a.choice for a in by_score] == ["A", "C", "B", "C", "B"] and by_score[2].fallback == "score"
+    scoring = [c for c in gen.calls if c["method"] == "score_options"]
+    assert scoring == [{"method": "score_options", "prompts": 1, "score": "text", "adapter": None}]  # only q2
+    with pytest.raises(ValueError, match="needs a LetterPrior"):
+        Fallback("prior")
+    with pytest.raises(ValueError, match="fallback must be one of"):
+        Fallback("guess")
+
+
+def test_no_fallback_keeps_the_run_key_answer_files_were_written_under():
+    from ragreason.pipeline import run_key
+    from ragreason.vote import Fallback
+
+    args = (PromptBuilder(), ScriptedGenerator(SCRIPT), Voter(), Sampling(), None, None, None, None)
+    assert run_key(*args) == run_key(*args, fallback=Fallback()) != run_key(*args, fallback=Fallback("score"))
