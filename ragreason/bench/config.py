@@ -104,6 +104,7 @@ class BenchConfig:
     conditions: tuple[str, ...] = CONDITIONS
     votes: tuple[int, ...] = (1, 5)
     score: str | None = None
+    fallback: str = "none"  # what answers the items no vote named an option for: score, prior or none
     batch_size: int = 64
     seed: int = 0  # the generator's sampling seed
     base_dir: str = "."
@@ -123,6 +124,8 @@ class BenchConfig:
         data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"]}
         defaults = {"finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
                     "retrieval": dataclasses.asdict(RetrievalSpec())}
+        if data["fallback"] == "none":  # a setting added since: at its default, earlier hashes stay
+            del data["fallback"]
         for section, first in FIRST_HASHED.items():
             for name in [n for n in data[section] if n not in first]:
                 if data[section][name] == defaults[section][name]:

@@ -21,14 +21,15 @@ def render(report: Report, plots: list[str]) -> str:
 
 def _main_table(report: Report) -> list[str]:
     out = ["| arm | accuracy % [95% CI] | vs base (pp) [95% CI] | McNemar p | vs prior (pp) | p vs prior | "
-           "unanswered % | abstaining samples % | prompt tok/item | output tok/item | seconds | items/s |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|",
-           f"| chance | {_pct(report.chance)} | — | — | — | — | — | — | — | — | — | — |"]
+           "unanswered % | by fallback % | abstaining samples % | prompt tok/item | output tok/item | seconds | "
+           "items/s |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+           f"| chance | {_pct(report.chance)} | — | — | — | — | — | — | — | — | — | — | — |"]
     for r in report.rows:
         out.append(f"| {r.arm} | {_pct(r.accuracy)} [{_pct(r.low)}, {_pct(r.high)}] | {_diff(r.vs_base)} | "
                    f"{_p(r.vs_base)} | {_diff(r.vs_prior, interval=False)} | {_p(r.vs_prior)} | "
-                   f"{_pct(r.unanswered)} | {_pct(r.abstained_samples)} | {r.prompt_tokens:.0f} | "
-                   f"{r.output_tokens:.1f} | {r.seconds:.1f} | {r.items_per_s:.2f} |")
+                   f"{_pct(r.unanswered)} | {_pct(r.by_fallback)} | {_pct(r.abstained_samples)} | "
+                   f"{r.prompt_tokens:.0f} | {r.output_tokens:.1f} | {r.seconds:.1f} | {r.items_per_s:.2f} |")
     out += ["", "References: `prior` answers the commonest gold letter of the training items for each option count; "
                 "`chance` is the expected accuracy of a uniform pick. A condition helps only where it is above both."]
     return out

@@ -29,6 +29,7 @@ class RunRecord:
     latency_s: float
     config_hash: str
     slices: dict[str, Any] = field(default_factory=dict)
+    fallback: str | None = None  # what chose ``choice`` when no vote named an option
 
 
 SLICE_KEYS = ("depth", "lang", "dataset", "kind", "domain")

@@ -28,6 +28,7 @@ class ArmRow:
     items_per_s: float
     vs_base: dict[str, float] = field(default_factory=dict)
     vs_prior: dict[str, float] = field(default_factory=dict)
+    by_fallback: float = 0.0  # the share of items a fallback answered (no vote named an option)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:
         abstained_samples=sum(r.abstentions for r in recs) / samples if samples else 0.0,
         prompt_tokens=sum(r.prompt_tokens for r in recs) / n, output_tokens=sum(r.completion_tokens for r in recs) / n,
         seconds=seconds, items_per_s=n / seconds if seconds > 0 else 0.0,
+        by_fallback=sum(r.fallback is not None for r in recs) / n,
     )
 
 

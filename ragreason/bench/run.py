@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
+from ..generate.scoring import DEFAULT_METHOD
 from ..pipeline import answer
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
+from ..vote import Fallback
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
@@ -56,6 +58,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             retriever = build_retriever(config, split.train, split.test)
     adapters, finetune_info = _adapters(config, split.train, retriever, stages, progress)
     by_arm: dict[str, list[RunRecord]] = {}
+    fallback = _fallback(config, split)
     for make_generator, arms in _engines(config, adapters, stages):
         generator = make_generator()
         try:
@@ -64,7 +67,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             for arm, served in arms:
                 with stages.time(f"answer {arm.name}"):
                     by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
-                                                         progress)
+                                                        progress, fallback)
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
@@ -74,6 +77,11 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
     write_report(report, out)
     return report
+
+
+def _fallback(config: BenchConfig, split: Split) -> Fallback:
+    prior = LetterPrior.fit(split.train) if config.fallback == "prior" else None
+    return Fallback(config.fallback, prior, method=config.score or DEFAULT_METHOD)
 
 
 def _reference(split: Split, digest: str) -> list[RunRecord]:
@@ -120,7 +128,7 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 
 def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
-            out: Path, progress: bool = True) -> tuple[list[RunRecord], float]:
+            out: Path, progress: bool = True, fallback: Fallback | None = None) -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself)."""
     digest = config.digest()
@@ -130,7 +138,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
         retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
-        score=arm.score,
+        score=arm.score, fallback=fallback,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )
@@ -145,5 +153,5 @@ def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
         correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
-        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item),
+        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item), fallback=a.fallback,
     )

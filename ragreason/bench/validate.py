@@ -266,7 +266,10 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
     if not config.votes or any(v < 1 for v in config.votes):
         problems.append(f"votes: must be a non-empty list of integers >= 1, got {list(config.votes)}")
     from ..generate import METHODS
+    from ..vote import FALLBACKS
 
+    if config.fallback not in FALLBACKS:
+        problems.append(f"fallback: must be one of {', '.join(FALLBACKS)}, got {config.fallback!r}")
     if config.score is not None and config.score not in METHODS:
         problems.append(f"score: must be one of {', '.join(METHODS)} or null, got {config.score!r}")
     s = config.sampling

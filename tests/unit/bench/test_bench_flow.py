@@ -98,3 +98,20 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     again = run_arm(cfg, arms[2], ITEMS, FakeGenerator(default="Answer: C"), GoldRetriever(), tmp_path / "out",
                     progress=False)[0]
     assert [r.choice for r in again] == [r.choice for r in records if r.arm == "rag@1"]  # resumed, not redone
+
+
+def test_a_fallback_answers_for_an_arm_whose_votes_name_nothing(tmp_path, tiny_model_dir):
+    from ragreason.vote import Fallback
+
+    cfg = config(tmp_path, tiny_model_dir)
+    base = arms_for(cfg)[0]
+    train = [Item(f"t{i}", "Train?", ("red", "green", "blue"), "B") for i in range(3)]
+    silent = FakeGenerator(default="I cannot tell.")
+    plain = run_arm(cfg, base, ITEMS, silent, None, tmp_path / "plain", progress=False)[0]
+    assert all(r.choice is None and r.fallback is None for r in plain)
+    records = run_arm(cfg, base, ITEMS, silent, None, tmp_path / "prior", progress=False,
+                      fallback=Fallback("prior", LetterPrior.fit(train)))[0]
+    assert {(r.choice, r.fallback) for r in records} == {("B", "prior")}
+    row = build_report(cfg, records, {}, {}).rows[0]
+    assert row.by_fallback == 1.0 and row.unanswered == 0.0
+    assert row.accuracy == sum(i.answer == "B" for i in ITEMS) / len(ITEMS)

@@ -32,7 +32,7 @@ def test_a_sound_config_holds_the_library_specs(tmp_path):
 
 
 def test_every_problem_is_listed(tmp_path):
-    problems = validate_config(write(tmp_path, model={"adapters": "fused", "backend": "tgi"},
+    problems = validate_config(write(tmp_path, model={"adapters": "fused", "backend": "tgi"}, fallback="guess",
                                      finetune={"lora": {"r": 0, "top_layers": 0},
                                                "train": {"group_by_length": "yes", "lr": -1.0}}))
     text = "\n".join(problems)
@@ -42,7 +42,8 @@ def test_every_problem_is_listed(tmp_path):
     assert "finetune.train: lr must be in (0, 1), got -1.0" in text
     assert "finetune.lora: r must be an integer >= 1, got 0" in text
     assert "finetune.lora: top_layers must be an integer >= 1 or None, got 0" in text
-    assert len(problems) == 6, problems
+    assert "fallback: must be one of none, score, prior, got 'guess'" in text
+    assert len(problems) == 7, problems
 
 
 def test_missing_keys_are_listed_with_every_other_problem(tmp_path):
@@ -95,6 +96,9 @@ def test_the_hash_of_a_section_is_what_it_was_before_settings_were_added(tmp_pat
     assert config.digest("retrieval") == "46010292300a"
     changed = load_config(write(tmp_path, finetune={**finetune, "train": {**finetune.get("train", {}), "warmup": 0.1}}))
     assert changed.digest("finetune") != expected
+    whole = load_config(write(tmp_path, finetune=finetune)).digest()
+    assert load_config(write(tmp_path, finetune=finetune, fallback="none")).digest() == whole
+    assert load_config(write(tmp_path, finetune=finetune, fallback="score")).digest() != whole
 
 
 def test_the_config_seed_seeds_the_generator_unless_the_engine_options_do(tmp_path, tiny_model_dir):
