@@ -17,6 +17,7 @@ from ..vote import FALLBACKS, Fallback
 log = logging.getLogger(__name__)
 
 RETRIEVERS = ("none", *KINDS)
+DEFAULT_TEMPLATE = "reasoning"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=DEFAULT_MODEL, help="model folder (default: the packaged SmolLM2-135M-Instruct)")
     p.add_argument("--adapter", help="a LoRA adapter folder to answer with")
     p.add_argument("--backend", choices=BACKENDS, default="vllm", help="vLLM (default) or transformers (hf)")
-    p.add_argument("--template", default="reasoning",
-                   help="prompt template: reasoning, direct (by item language), or a full name such as direct-zh")
+    p.add_argument("--template", help="prompt template: reasoning, direct (by item language), or a full name such "
+                                      "as direct-zh (default: the --adapter's training template, else reasoning)")
+    world = p.add_mutually_exclusive_group()
+    world.add_argument("--open-world", dest="closed_world", action="store_false", default=None,
+                       help="leave out the closed-world instruction (True/False/Unknown data such as ProofWriter)")
+    world.add_argument("--closed-world", dest="closed_world", action="store_true",
+                       help="add it (default: as the --adapter was trained, else closed world)")
     p.add_argument("--retriever", choices=RETRIEVERS, default="none",
                    help="context retrieval over --knowledge (graph: each item's own facts)")
     p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl; default: the shipped knowledge/)")
@@ -60,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
         examples = _examples(args)
         fallback = _fallback(args, examples)
+        template, closed_world = _prompt(args)
     except (DataError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}")
         return 1
@@ -69,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         print(f"error: {args.data}: no questions")
         return 1
-    answers = _answer(args, items, examples, fallback)
+    answers = _answer(args, items, examples, fallback, template, closed_world)
     _summary(args, items, answers, examples)
     if args.submission:
         from ..data.submission import write_submission
@@ -93,12 +100,13 @@ def _examples(args: argparse.Namespace):
     return solved
 
 
-def _answer(args: argparse.Namespace, items, examples, fallback: Fallback):
+def _answer(args: argparse.Namespace, items, examples, fallback: Fallback, template: str, closed_world: bool):
     from ..pipeline import Sampling, answer
     from ..prompt import PromptBuilder
 
     model = model_folder(args.model)
-    builder = PromptBuilder(args.template, max_context_tokens=args.max_context_tokens, model=model)
+    builder = PromptBuilder(template, closed_world=closed_world, max_context_tokens=args.max_context_tokens,
+                            model=model)
     retriever = _retriever(args, items, examples)
     generator = _generator(args, model)
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens)
@@ -112,6 +120,27 @@ def _answer(args: argparse.Namespace, items, examples, fallback: Fallback):
         close = getattr(generator, "close", None)
         if close is not None:
             close()
+
+
+def _prompt(args: argparse.Namespace) -> tuple[str, bool]:
+    """The template and closed-world choice: as given, else as the adapter was trained, else the defaults."""
+    trained_with = None
+    if args.adapter:
+        from ..finetune import read_info
+
+        try:
+            trained_with = read_info(args.adapter)
+        except FileNotFoundError:
+            log.warning("%s has no ragreason.json: serving it with the default prompt", args.adapter)
+    template = args.template or (trained_with.template if trained_with else DEFAULT_TEMPLATE)
+    closed_world = args.closed_world
+    if closed_world is None:
+        closed_world = trained_with.closed_world if trained_with and trained_with.closed_world is not None else True
+    if trained_with and (template, closed_world) != (trained_with.template, trained_with.closed_world):
+        log.warning("serving the adapter with template %s (%s world); it was trained with %s (%s world)", template,
+                    "closed" if closed_world else "open", trained_with.template,
+                    {True: "closed", False: "open", None: "unrecorded"}[trained_with.closed_world])
+    return template, closed_world
 
 
 def _fallback(args: argparse.Namespace, examples) -> Fallback:

@@ -30,7 +30,9 @@ class AdapterMismatchError(ValueError):
 
 @dataclass(frozen=True)
 class AdapterInfo:
-    """An adapter folder and what made it. ``metrics``: the final numbers; ``history``: eval accuracy by step."""
+    """An adapter folder and what made it. ``template`` and ``closed_world`` are the prompt it was trained
+    with (so that it is served with the same; ``closed_world`` None: not recorded, an adapter written
+    before it was). ``metrics``: the final numbers; ``history``: eval accuracy by step."""
 
     path: str
     base_model: str
@@ -46,6 +48,7 @@ class AdapterInfo:
     versions: dict[str, str] = field(default_factory=dict)
     merged_from: str | None = None
     version: int = INFO_VERSION
+    closed_world: bool | None = None
 
     def write(self, folder: str | Path | None = None) -> Path:
         """Write ``ragreason.json`` atomically into ``folder`` (default: ``path``)."""

@@ -79,7 +79,8 @@ def finetune(
     tokenizer.save_pretrained(out)
     info = AdapterInfo(
         path=str(out), base_model=base, base_fingerprint=model_fingerprint(base), data_hash=run["data_hash"],
-        template=_template_name(builder), target=spec.target, lora=lora.to_dict(), train=spec.to_dict(),
+        template=_template_name(builder), closed_world=builder.closed_world, target=spec.target,
+        lora=lora.to_dict(), train=spec.to_dict(),
         examples={"train": len(encoding.examples), "tokens": encoding.tokens, "distracted": len(distracted),
                   "skipped": [{"item_id": s.item_id, "reason": s.reason} for s in encoding.skipped]},
         metrics={**metrics, "device": device, "precision": precision, "batch_size": spec.batch_for(device)},

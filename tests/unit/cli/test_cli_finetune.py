@@ -27,13 +27,14 @@ def test_finetune_command_trains_and_reports(data, tmp_path, tiny_model_dir, cap
                  "--template", "direct-en", "--max-steps", "2", "--batch-size", "4", "--r", "4",
                  "--target-modules", "q_proj,v_proj", "--threads", "1", "--retriever", "bm25", "--top-k", "1",
                  "--knowledge", str(knowledge), "--distractor-share", "0.5", "--eval-data", str(data),
-                 "--eval-limit", "2", "--no-progress"])
+                 "--eval-limit", "2", "--open-world", "--no-progress"])
     assert code == 0
     printed = capsys.readouterr().out
     assert f"adapter: {out}" in printed and "8 trained, 0 skipped (too long), 4 with distractor-only" in printed
     info = read_info(out)
     assert info.lora["r"] == 4 and info.lora["target_modules"] == ["q_proj", "v_proj"]
     assert info.train["max_steps"] == 2 and info.template == "direct-en" and info.metrics["eval_items"] == 2
+    assert info.closed_world is False  # the prompt it was trained with, for serving it the same way
     assert info.metrics["batch_size"] == 4 and info.metrics["device"] == "cpu"
     adapter_config = json.loads((out / "adapter_config.json").read_text())
     assert sorted(adapter_config["target_modules"]) == ["q_proj", "v_proj"]
