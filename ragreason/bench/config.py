@@ -74,10 +74,12 @@ class FinetuneConfig:
     train_limit: int | None = None
 
 
-# What the finetune and retrieval sections held when results and cached adapters were first recorded
-# under config hashes. A setting added since is hashed only when it is set away from its default, so
-# those records and adapters still match.
+# What the config's top level and its finetune and retrieval sections held when results and cached adapters
+# were first recorded under config hashes. A setting added since is hashed only when it is set away from
+# its default, so those records and adapters still match.
 FIRST_HASHED = {
+    "": ("name", "data", "out", "model", "prompt", "retrieval", "finetune", "sampling", "conditions", "votes",
+         "score", "batch_size", "seed"),
     "finetune": ("r", "alpha", "dropout", "target_modules", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
                  "max_length", "target", "distractor_share", "train_limit", "seed", "group_by_length"),
     "retrieval": ("kind", "knowledge", "top_k", "embedder", "examples", "graph"),
@@ -122,14 +124,14 @@ class BenchConfig:
         data.pop("base_dir")
         f = data.pop("finetune")
         data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"]}
-        defaults = {"finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
+        defaults = {"": {f.name: f.default for f in dataclasses.fields(self) if f.default is not dataclasses.MISSING},
+                    "finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
                     "retrieval": dataclasses.asdict(RetrievalSpec())}
-        if data["fallback"] == "none":  # a setting added since: at its default, earlier hashes stay
-            del data["fallback"]
         for section, first in FIRST_HASHED.items():
-            for name in [n for n in data[section] if n not in first]:
-                if data[section][name] == defaults[section][name]:
-                    del data[section][name]
+            part = data[section] if section else data
+            for name in [n for n in part if n not in first]:
+                if part[name] == defaults[section][name]:
+                    del part[name]
         picked = {k: data[k] for k in sections} if sections else data
         return hashlib.sha1(json.dumps(picked, sort_keys=True, default=str).encode()).hexdigest()[:12]
 

@@ -45,10 +45,10 @@ def slices_of(item: Item) -> dict[str, Any]:
 
 def prior_records(prior: LetterPrior, items: list[Item], digest: str) -> list[RunRecord]:
     """The answer prior as an arm: no model, no samples, the prior's letter for every item."""
-    return [RunRecord(item_id=i.id, arm=PRIOR, condition=PRIOR, votes=0, choice=prior.choice(i), gold=i.answer,
-                      correct=prior.choice(i) == i.answer, abstentions=0, samples=0, prompt_tokens=0,
-                      completion_tokens=0, latency_s=0.0, config_hash=digest, slices=slices_of(i))
-            for i in items]
+    return [RunRecord(item_id=i.id, arm=PRIOR, condition=PRIOR, votes=0, choice=letter, gold=i.answer,
+                      correct=letter == i.answer, abstentions=0, samples=0, prompt_tokens=0, completion_tokens=0,
+                      latency_s=0.0, config_hash=digest, slices=slices_of(i))
+            for i, letter in ((i, prior.choice(i)) for i in items)]
 
 
 def write_records(path: Path, records: list[RunRecord]) -> None:

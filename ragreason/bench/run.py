@@ -58,7 +58,9 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             retriever = build_retriever(config, split.train, split.test)
     adapters, finetune_info = _adapters(config, split.train, retriever, stages, progress)
     by_arm: dict[str, list[RunRecord]] = {}
-    fallback = _fallback(config, split)
+    prior = _prior(split)
+    fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
+                        method=config.score or DEFAULT_METHOD)
     for make_generator, arms in _engines(config, adapters, stages):
         generator = make_generator()
         try:
@@ -72,24 +74,20 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
             generator.close()
-    records = [*_reference(split, config.digest()), *(r for arm in arms_for(config) for r in by_arm[arm.name])]
+    reference = prior_records(prior, split.test, config.digest()) if prior is not None else []
+    records = [*reference, *(r for arm in arms_for(config) for r in by_arm[arm.name])]
     write_records(out / "records.jsonl", records)
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
     write_report(report, out)
     return report
 
 
-def _fallback(config: BenchConfig, split: Split) -> Fallback:
-    prior = LetterPrior.fit(split.train) if config.fallback == "prior" else None
-    return Fallback(config.fallback, prior, method=config.score or DEFAULT_METHOD)
-
-
-def _reference(split: Split, digest: str) -> list[RunRecord]:
-    """The ``prior`` arm's records, when the training items have gold answers to learn it from."""
+def _prior(split: Split) -> LetterPrior | None:
+    """The answer prior of the training items (the reference arm, and the prior fallback), if they have golds."""
     if not any(item.answer is not None for item in split.train):
         log.warning("no training item has a gold answer: the report has no prior reference")
-        return []
-    return prior_records(LetterPrior.fit(split.train), split.test, digest)
+        return None
+    return LetterPrior.fit(split.train)
 
 
 def _adapters(config, train, retriever, stages: Stages, progress: bool):

@@ -33,10 +33,9 @@ def add_spec_flags(group: Any, cls: type, *, skip: tuple[str, ...] = ()) -> None
                                help=help_text, metavar=f.name.upper() if f.metadata.get("choices") is None else None)
 
 
-def spec_from_args(cls: type[T], args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> T:
+def spec_from_args(cls: type[T], args: argparse.Namespace) -> T:
     """``cls`` with the fields whose flags were given."""
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)
-             if f.name not in skip and getattr(args, f.name, None) is not None}
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if getattr(args, f.name, None) is not None}
     return cls(**given)
 
 
