@@ -15,10 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .calibrate import DEFAULT_SHARE, PositionPrior, estimation_share, fit_position_prior
 from .extract import extract_choice
+from .generate.scoring import answer_choices
+from .orders import Order, Permutations, option_orders, reorder, scores_to_original, to_original
 from .prompt import PromptBuilder
 from .results import JsonlLog, answer_from_record, answer_to_record
-from .types import Answer, Generation, Generator, Item, Retriever
+from .types import Answer, Generation, Generator, Item, Retriever, text_id
 from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]
@@ -35,7 +38,9 @@ log = logging.getLogger(__name__)
 class Sampling:
     """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above.
     ``separate``: ask for the n samples in n calls of one sample each (the SAIS 2024 competition
-    baseline's way; slower, kept for comparison) instead of one call with ``n``."""
+    baseline's way; slower, kept for comparison) instead of one call with ``n``. ``constrained``:
+    every sample is one of the template's answer lines with a valid letter (structured outputs on
+    vLLM; no reasoning is written, so no sample is unreadable)."""
 
     n: int = 1
     temperature: float | None = None
@@ -43,6 +48,7 @@ class Sampling:
     max_tokens: int = 256
     stop: tuple[str, ...] = ()
     separate: bool = False
+    constrained: bool = False
 
     def __post_init__(self) -> None:
         if self.n < 0:
@@ -57,6 +63,13 @@ class Sampling:
         if self.temperature is not None:
             return self.temperature
         return 0.0 if self.n <= 1 else 0.7
+
+    def settings(self) -> dict[str, Any]:
+        """What of it decides an answer (for the run key); settings added later count only when set."""
+        return {k: v for k, v in self.__dict__.items() if k not in _LATER or v != _LATER[k]}
+
+
+_LATER = {"constrained": False}
 
 
 def answer(
@@ -75,6 +88,8 @@ def answer(
     reader: Reader = read_choice,
     record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None,
     fallback: Fallback | None = None,
+    permutations: Permutations | int = 1,
+    calibrate: bool = False,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
@@ -84,7 +99,12 @@ def answer(
     ``Sampling(n=0)``, the only one).
     ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
     adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
-    items no vote named an option for (default: they stay unanswered)."""
+    items no vote named an option for (default: they stay unanswered).
+    ``permutations``: show each item under k option orders (``Permutations(k, kind, seed)``; an int is
+    k cyclic shifts), all in one engine call, votes mapped back to the original letters and voted
+    together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps each order's answer.
+    ``calibrate``: divide an estimated position prior out of every option score, the score votes' and
+    the score fallback's (PriDe, ``ragreason.calibrate``; estimated on a share of ``items``)."""
     sampling = sampling or Sampling()
     if sampling.n == 0 and score is None:
         raise ValueError("Sampling(n=0) needs score='text' or 'label' (nothing would vote)")
@@ -93,17 +113,22 @@ def answer(
     _check_unique(items)
     voter = voter or Voter()
     fallback = fallback or Fallback()
-    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback)
+    permutations = permutations if isinstance(permutations, Permutations) else Permutations(permutations)
+    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
+                  permutations, calibrate)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
     todo = [item for item in items if done is None or item.id not in done]
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
+    methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
+    priors = position_priors(items, methods, builder, generator, retriever, adapter, top_k) if calibrate and todo \
+        else {}
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
-                                fallback)
+                                fallback, permutations, priors)
         if done is not None:
             extra = record_extra or (lambda item, answer: {})
             done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
@@ -111,22 +136,63 @@ def answer(
     return [fresh[i.id] if i.id in fresh else answer_from_record(done.records[i.id]) for i in items]  # type: ignore[union-attr]
 
 
-def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback
-                  ) -> list[Answer]:
+@dataclass(frozen=True)
+class _View:
+    """One item as shown under one option order."""
+
+    index: int  # of the item in its batch
+    order: Order
+    item: Item
+
+
+def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback,
+                  permutations, priors) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
-    prompts = builder.build_many(batch, contexts)
-    samples = _sample(generator, prompts, sampling, adapter) if sampling.n > 0 else [[] for _ in batch]
-    scores = generator.score_options(prompts, batch, method=score, adapter=adapter) if score else None
+    views = [_View(i, order, reorder(item, order)) for i, item in enumerate(batch) for order in permutations.orders(item)]
+    prompts = builder.build_many([v.item for v in views], [contexts[v.index] for v in views])
+    samples = _sample(generator, prompts, [v.item for v in views], sampling, adapter) if sampling.n > 0 \
+        else [[] for _ in views]
+    scores = _scores(generator, prompts, [v.item for v in views], score, adapter, priors) if score else None
+    several = len(views) > len(batch)
+    shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
+    for k, view in enumerate(views):
+        gens = [replace(g, order=view.order) if several else g for g in samples[k]]
+        votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob) for g in gens]
+        scored = vote_from_scores(scores_to_original(scores[k], view.order), f"score:{score}") if scores else None
+        shown[view.index].append((votes, scored, gens))
     answers = []
     for i, item in enumerate(batch):
-        votes: list[Vote] = [Vote(reader(item, g.text), generation_source(g), g.logprob) for g in samples[i]]
+        votes = [v for vs, _, _ in shown[i] for v in vs]
         if scores is not None:
-            votes.append(vote_from_scores(scores[i], source=f"score:{score}"))
-        answers.append(voter.vote(item.id, votes, generations=samples[i], context=contexts[i]))
-    return _fall_back(fallback, batch, prompts, answers, generator, adapter)
+            own = [k for k, view in enumerate(views) if view.index == i]
+            votes.append(vote_from_scores(_mean_scores([scores[k] for k in own], [views[k].order for k in own]),
+                                          source=f"score:{score}"))
+        answer = voter.vote(item.id, votes, generations=[g for _, _, gs in shown[i] for g in gs], context=contexts[i])
+        if several:  # each order's own answer, for CircularEval
+            by_order = tuple(voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
+            answer = replace(answer, by_order=by_order)
+        answers.append(answer)
+    identity = [prompts[k] for k, view in enumerate(views) if view.order == tuple(range(len(view.order)))]
+    return _fall_back(fallback, batch, identity, answers, generator, adapter, priors)
 
 
-def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter) -> list[Answer]:
+def _scores(generator, prompts, items, method, adapter, priors) -> list[dict[str, float]]:
+    """Option scores per prompt (letters as shown), with the position prior divided out when calibrating."""
+    found = generator.score_options(prompts, items, method=method, adapter=adapter)
+    prior = priors.get(method)
+    return [prior.debias(s) for s in found] if prior is not None else found
+
+
+def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[str, float]:
+    """Scores made under several orders, keyed by the original letters and averaged (one order: as is)."""
+    if len(scores) == 1:
+        return scores_to_original(scores[0], orders[0])
+    mapped = [scores_to_original(s, o) for s, o in zip(scores, orders, strict=True)]
+    return {letter: sum(m[letter] for m in mapped) / len(mapped) for letter in mapped[0]}
+
+
+def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, priors
+               ) -> list[Answer]:
     """The answers, with the fallback's choice where no vote named an option (one scoring pass for all)."""
     missing = [k for k, a in enumerate(answers) if a.choice is None]
     if fallback.policy == "none" or not missing:
@@ -134,8 +200,8 @@ def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], genera
     if fallback.policy == "prior":
         letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
     else:
-        scores = generator.score_options([prompts[k] for k in missing], [items[k] for k in missing],
-                                         method=fallback.method, adapter=adapter)
+        scores = _scores(generator, [prompts[k] for k in missing], [items[k] for k in missing], fallback.method,
+                         adapter, priors)
         letters = [vote_from_scores(s).choice for s in scores]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
@@ -143,14 +209,17 @@ def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], genera
     return out
 
 
-def _sample(generator, prompts, sampling: Sampling, adapter) -> list[list[Generation]]:
-    """n samples per prompt: one call asking for n, or (``separate``) n calls asking for one each."""
+def _sample(generator, prompts, items, sampling: Sampling, adapter) -> list[list[Generation]]:
+    """n samples per prompt: one call asking for n, or (``separate``) n calls asking for one each;
+    ``constrained``: each sample is one of the item's answer lines."""
     calls, per_call = (sampling.n, 1) if sampling.separate else (1, sampling.n)
+    extra = {"choices": [answer_choices(p, i) for p, i in zip(prompts, items, strict=True)]} if sampling.constrained \
+        else {}  # generators written before constrained decoding need not know the argument
     out: list[list[Generation]] = [[] for _ in prompts]
     for call in range(calls):
         batch = generator.generate(
             prompts, n=per_call, temperature=sampling.effective_temperature, top_p=sampling.top_p,
-            max_tokens=sampling.max_tokens, adapter=adapter, stop=list(sampling.stop) or None,
+            max_tokens=sampling.max_tokens, adapter=adapter, stop=list(sampling.stop) or None, **extra,
         )
         for i, samples in enumerate(batch):
             out[i] += [replace(g, sample=call) for g in samples] if sampling.separate else samples
@@ -175,19 +244,48 @@ def _check_unique(items: Sequence[Item]) -> None:
         seen.add(item.id)
 
 
+def position_priors(items: Sequence[Item], methods, builder, generator, retriever, adapter, top_k,
+                    share: float = DEFAULT_SHARE) -> dict[str, PositionPrior]:
+    """PriDe's position prior per scoring method, estimated on a fixed share of ``items`` (the same ones on
+    every run: those whose id hashes lowest, per option count) scored under all their cyclic rotations."""
+    by_count: dict[int, list[Item]] = {}
+    for item in sorted(items, key=lambda i: text_id(i.id)):
+        by_count.setdefault(len(item.options), []).append(item)
+    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
+    chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
+    contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
+    rotations = [option_orders(item, len(item.options)) for item in chosen]
+    shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
+    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
+    priors = {}
+    for method in sorted(methods):
+        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
+        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
+        for (i, order, _), scores in zip(shown, found, strict=True):
+            views[i].append((order, scores))
+        priors[method] = fit_position_prior(method, views)
+        log.info("position prior (%s scoring, %d items): %s", method, priors[method].items, priors[method].by_count)
+    return priors
+
+
 def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
-            fallback: Fallback | None = None) -> str:
+            fallback: Fallback | None = None, permutations: Permutations | None = None,
+            calibrate: bool = False) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
         "shots": builder.shots, "max_context_tokens": builder.max_context_tokens,
         "model": getattr(generator, "model_name", type(generator).__name__), "adapter": adapter,
-        "sampling": sampling.__dict__, "score": score, "voter": [voter.strategy, voter.weights, voter.tie_break],
+        "sampling": sampling.settings(), "score": score, "voter": [voter.strategy, voter.weights, voter.tie_break],
         "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
         "reader": getattr(reader, "__name__", type(reader).__name__),
     }
     if fallback is not None and fallback.settings() is not None:  # keys made before fallbacks stay as they were
         settings["fallback"] = fallback.settings()
+    if permutations is not None and permutations.settings() is not None:
+        settings["permutations"] = permutations.settings()
+    if calibrate:
+        settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

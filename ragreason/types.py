@@ -177,6 +177,7 @@ class Generation:
     completion_tokens: int = 0
     latency_s: float = 0.0
     logprob: float | None = None
+    order: tuple[int, ...] = ()  # the option order it was shown (``ragreason.orders``); () is as given
 
     def __post_init__(self) -> None:
         if self.sample < 0 or self.prompt_tokens < 0 or self.completion_tokens < 0 or self.latency_s < 0:
@@ -191,7 +192,9 @@ class Answer:
     ``votes``: weight per option letter; ``confidence``: the winner's share of the weight cast;
     ``abstentions``: votes that named no readable option; ``by_source``: the tally per source
     (a prompt, adapter, model or scorer), with abstentions under ``"-"``; ``fallback``: what chose
-    ``choice`` when no vote named an option ("score" or "prior"), None when the votes did."""
+    ``choice`` when no vote named an option ("score" or "prior"), None when the votes did;
+    ``by_order``: with several option orders, the answer under each order alone (original letters),
+    the identity first: CircularEval counts an item right only if all of them are."""
 
     item_id: str
     choice: str | None
@@ -202,6 +205,7 @@ class Answer:
     context: Context | None = None
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: str | None = None
+    by_order: tuple[str | None, ...] = ()
 
     def __post_init__(self) -> None:
         if self.choice is not None:
@@ -245,8 +249,10 @@ class Generator(Protocol):
         max_tokens: int = DEFAULT_MAX_TOKENS,
         adapter: str | None = None,
         stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
     ) -> list[list[Generation]]:
-        """``n`` samples per prompt, one list per prompt, in prompt order."""
+        """``n`` samples per prompt, one list per prompt, in prompt order. ``choices``: per prompt, the
+        only texts a sample may be (constrained decoding); None leaves sampling free."""
         ...
 
     def score_options(

@@ -69,7 +69,8 @@ def arms_for(config: BenchConfig) -> list[Arm]:
         for votes in config.votes:
             temperature = 0.0 if votes == 1 else s.temperature
             n = 0 if votes == 1 and config.score else votes
-            sampling = Sampling(n=n, temperature=temperature, top_p=s.top_p, max_tokens=s.max_tokens)
+            sampling = Sampling(n=n, temperature=temperature, top_p=s.top_p, max_tokens=s.max_tokens,
+                                constrained=s.constrained)
             out.append(Arm(condition, votes, config.prompt.template, context, adapter, sampling,
                            score=config.score))
     return out

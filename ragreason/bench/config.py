@@ -83,14 +83,18 @@ FIRST_HASHED = {
     "finetune": ("r", "alpha", "dropout", "target_modules", "epochs", "max_steps", "lr", "batch_size", "grad_accum",
                  "max_length", "target", "distractor_share", "train_limit", "seed", "group_by_length"),
     "retrieval": ("kind", "knowledge", "top_k", "embedder", "examples", "graph"),
+    "sampling": ("temperature", "top_p", "max_tokens"),
 }
 
 
 @dataclass(frozen=True)
 class SamplingConfig:
+    """``constrained``: every sample is one of the template's answer lines (structured outputs)."""
+
     temperature: float = 0.7
     top_p: float = 0.95
     max_tokens: int = 32
+    constrained: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ class BenchConfig:
     votes: tuple[int, ...] = (1, 5)
     score: str | None = None
     fallback: str = "none"  # what answers the items no vote named an option for: score, prior or none
+    permutations: int = 1  # option orders per item (cyclic shifts), voted together
+    calibrate: bool = False  # divide the estimated position prior out of option scores (PriDe)
     batch_size: int = 64
     seed: int = 0  # the generator's sampling seed
     base_dir: str = "."
@@ -126,7 +132,8 @@ class BenchConfig:
         data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"]}
         defaults = {"": {f.name: f.default for f in dataclasses.fields(self) if f.default is not dataclasses.MISSING},
                     "finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
-                    "retrieval": dataclasses.asdict(RetrievalSpec())}
+                    "retrieval": dataclasses.asdict(RetrievalSpec()),
+                    "sampling": dataclasses.asdict(SamplingConfig())}
         for section, first in FIRST_HASHED.items():
             part = data[section] if section else data
             for name in [n for n in part if n not in first]:

@@ -62,6 +62,10 @@ def _bias(report: Report) -> list[str]:
         shares = " | ".join(_pct(b["predicted"].get(x, 0.0)) for x in letters)
         recall = " | ".join(_pct(b["recall"][x]) if x in b["recall"] else "—" for x in letters)
         out.append(f"| {arm} | {100 * b['gap']:.1f} | {shares} | {recall} |")
+    circular = [r for r in report.rows if r.circular is not None]
+    if circular:
+        out += ["", "CircularEval (right under every option order): "
+                + ", ".join(f"{r.arm} {_pct(r.circular)} % (plain {_pct(r.accuracy)} %)" for r in circular) + "."]
     return out
 
 

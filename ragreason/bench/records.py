@@ -30,6 +30,7 @@ class RunRecord:
     config_hash: str
     slices: dict[str, Any] = field(default_factory=dict)
     fallback: str | None = None  # what chose ``choice`` when no vote named an option
+    circular: bool | None = None  # right under every option order (CircularEval); None with one order
 
 
 SLICE_KEYS = ("depth", "lang", "dataset", "kind", "domain")

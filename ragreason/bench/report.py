@@ -29,6 +29,7 @@ class ArmRow:
     vs_base: dict[str, float] = field(default_factory=dict)
     vs_prior: dict[str, float] = field(default_factory=dict)
     by_fallback: float = 0.0  # the share of items a fallback answered (no vote named an option)
+    circular: float | None = None  # CircularEval: the share right under every option order (None: one order)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:
         prompt_tokens=sum(r.prompt_tokens for r in recs) / n, output_tokens=sum(r.completion_tokens for r in recs) / n,
         seconds=seconds, items_per_s=n / seconds if seconds > 0 else 0.0,
         by_fallback=sum(r.fallback is not None for r in recs) / n,
+        circular=sum(bool(r.circular) for r in recs) / n if all(r.circular is not None for r in recs) else None,
     )
 
 

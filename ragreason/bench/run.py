@@ -136,7 +136,8 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
         retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
-        score=arm.score, fallback=fallback,
+        score=arm.score, fallback=fallback, permutations=1 if arm.condition == "competition-baseline" else config.permutations,
+        calibrate=config.calibrate,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )
@@ -146,10 +147,11 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
 
 def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
     gens = a.generations
-    calls = gens if arm.sampling.separate else gens[:1]
+    calls = gens if arm.sampling.separate else list({g.order: g for g in reversed(gens)}.values())  # one per prompt
     return RunRecord(
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
         correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
         latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item), fallback=a.fallback,
+        circular=all(c == item.answer for c in a.by_order) if a.by_order else None,
     )

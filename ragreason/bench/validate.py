@@ -278,7 +278,7 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
     if not 0 < s.top_p <= 1:
         problems.append(f"sampling.top_p: must be in (0, 1], got {s.top_p}")
     problems += _at_least(s, ("max_tokens",), 1, "sampling")
-    problems += _at_least(config, ("batch_size",), 1, "")
+    problems += _at_least(config, ("batch_size", "permutations"), 1, "")
     if "name" in present and not config.name.strip():
         problems.append("name: must not be empty")
     return problems

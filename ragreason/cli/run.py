@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 RETRIEVERS = ("none", *KINDS)
 DEFAULT_TEMPLATE = "reasoning"
+DEFAULT_PERMUTATIONS = 1
+DEFAULT_CONSTRAINED = False
+DEFAULT_CALIBRATE = False
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,6 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fallback", choices=FALLBACKS, default="none",
                    help="answer the questions no vote named an option for: by option scores (--score's method, "
                         "else text), by the prior of --examples' golds, or not at all (default)")
+    p.add_argument("--permutations", type=int, default=DEFAULT_PERMUTATIONS,
+                   help="show each question under K cyclic shifts of its options and vote across them "
+                        f"(default: {DEFAULT_PERMUTATIONS})")
+    p.add_argument("--constrained", action=argparse.BooleanOptionalAction, default=DEFAULT_CONSTRAINED,
+                   help="every sample is an answer line with a valid letter (structured outputs; no reasoning text)")
+    p.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=DEFAULT_CALIBRATE,
+                   help="divide the estimated position prior out of option scores (PriDe; --score and the score "
+                        "fallback)")
     p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
@@ -109,10 +120,12 @@ def _answer(args: argparse.Namespace, items, examples, fallback: Fallback, templ
                             model=model)
     retriever = _retriever(args, items, examples)
     generator = _generator(args, model)
-    sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens)
+    sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
+                        constrained=args.constrained)
     try:
         return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
                       score=args.score, fallback=fallback, adapter="adapter" if args.adapter else None,
+                      permutations=args.permutations, calibrate=args.calibrate,
                       out=args.out,
                       batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
                       record_extra=lambda item, a: {"gold": item.answer})

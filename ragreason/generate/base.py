@@ -58,6 +58,17 @@ def check_sampling(n: int, temperature: float, top_p: float, max_tokens: int) ->
         raise ValueError(f"max_tokens must be an integer >= 1, got {max_tokens!r}")
 
 
+def check_choices(choices: Sequence[Sequence[str]] | None, prompts: Sequence[Prompt]) -> None:
+    """Constrained decoding needs, per prompt, at least one allowed text."""
+    if choices is None:
+        return
+    if len(choices) != len(prompts):
+        raise ValueError(f"choices has {len(choices)} entries for {len(prompts)} prompts; give one list per prompt")
+    for prompt, allowed in zip(prompts, choices, strict=True):
+        if isinstance(allowed, str) or not allowed or not all(isinstance(c, str) and c for c in allowed):
+            raise ValueError(f"choices for {prompt.item_id!r} must be a non-empty list of non-empty texts, got {allowed!r}")
+
+
 def check_pairs(prompts: Sequence[Prompt], items: Sequence[Item]) -> None:
     """``score_options`` needs one prompt per item, for the same item."""
     if len(prompts) != len(items):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..types import Generation, Item, Prompt
-from .base import DEFAULT_MAX_TOKENS, check_pairs, check_sampling
+from .base import DEFAULT_MAX_TOKENS, check_choices, check_pairs, check_sampling
 from .scoring import DEFAULT_METHOD, check_method
 
 Reply = str | Sequence[str]
@@ -67,17 +67,27 @@ class FakeGenerator:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         adapter: str | None = None,
         stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
     ) -> list[list[Generation]]:
+        """Scripted replies; under ``choices`` a reply outside them becomes the allowed text it ends with
+        (its answer line), else the first allowed text."""
         check_sampling(n, temperature, top_p, max_tokens)
+        check_choices(choices, prompts)
         self._check_adapter(adapter)
         self.calls.append({"method": "generate", "prompts": len(prompts), "n": n, "temperature": temperature,
-                           "top_p": top_p, "max_tokens": max_tokens, "adapter": adapter, "stop": stop})
-        return [[self._generation(p, i, adapter, stop) for i in range(n)] for p in prompts]
+                           "top_p": top_p, "max_tokens": max_tokens, "adapter": adapter, "stop": stop,
+                           "choices": choices})
+        allowed = choices if choices is not None else [None] * len(prompts)
+        return [[self._generation(p, i, adapter, stop, c) for i in range(n)] for p, c in zip(prompts, allowed,
+                                                                                             strict=True)]
 
-    def _generation(self, prompt: Prompt, sample: int, adapter: str | None, stop: Sequence[str] | None) -> Generation:
+    def _generation(self, prompt: Prompt, sample: int, adapter: str | None, stop: Sequence[str] | None,
+                    choices: Sequence[str] | None) -> Generation:
         text = self.reply(prompt, sample, adapter)
         for s in stop or ():
             text = text.split(s, 1)[0]
+        if choices is not None and text not in choices:
+            text = next((c for c in choices if text.rstrip().endswith(c)), choices[0])
         words = sum(len(m["content"].split()) for m in prompt.messages)
         return Generation(
             item_id=prompt.item_id, text=text, model=self.model_name, adapter=adapter,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from ..types import Generation, Item, Prompt
 from .adapters import AdapterSpec, as_specs, lookup
-from .base import DEFAULT_MAX_TOKENS, amortised, check_sampling
+from .base import DEFAULT_MAX_TOKENS, amortised, check_choices, check_sampling
 from .chat import render_ids
 from .hf_scoring import continuation_logprobs, next_logprobs
 from .scoring import DEFAULT_METHOD
@@ -56,6 +57,7 @@ class TransformersGenerator:
         self.trust_remote_code = trust_remote_code
         self._model: Any = None
         self._tokenizer: Any = None
+        self._rng = random.Random(seed)  # constrained sampling's draws
 
     # -- loading -------------------------------------------------------------------------------
     @property
@@ -131,8 +133,13 @@ class TransformersGenerator:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         adapter: str | None = None,
         stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
     ) -> list[list[Generation]]:
+        """``choices``: each prompt's samples are drawn from its allowed texts (``generate.choice``)."""
         check_sampling(n, temperature, top_p, max_tokens)
+        check_choices(choices, prompts)
+        if choices is not None:
+            return self._constrained(prompts, choices, n, temperature, top_p, adapter)
         out: list[list[Generation]] = []
         with self._adapter(adapter):
             for i in range(0, len(prompts), self.batch_size):
@@ -167,6 +174,26 @@ class TransformersGenerator:
                 for j, (text, count, logprob) in enumerate(samples[row * n: (row + 1) * n])
             ]
             for row, p in enumerate(prompts)
+        ]
+
+    def _constrained(self, prompts: Sequence[Prompt], choices: Sequence[Sequence[str]], n: int, temperature: float,
+                     top_p: float, adapter: str | None) -> list[list[Generation]]:
+        from .choice import constrained_samples
+
+        started = time.perf_counter()
+        with self._adapter(adapter):
+            model, pad, size = self.hf_model, self.tokenizer.pad_token_id, self.batch_size
+            drawn = constrained_samples(
+                self.tokenizer, prompts, choices, n, temperature, top_p,
+                lambda sequences, starts: continuation_logprobs(model, pad, sequences, starts, size), self._rng,
+            )
+        seconds = amortised(time.perf_counter() - started, len(prompts))
+        return [
+            [Generation(item_id=p.item_id, text=text, model=self.model_name, adapter=adapter, prompt_template=p.template,
+                        sample=j, prompt_tokens=len(render_ids(self.tokenizer, p)), completion_tokens=count,
+                        latency_s=seconds, logprob=logprob if self.logprobs else None)
+             for j, (text, count, logprob) in enumerate(samples)]
+            for p, samples in zip(prompts, drawn, strict=True)
         ]
 
     # -- option scoring -----------------------------------------------------------------------

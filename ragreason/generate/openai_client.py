@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..types import Generation, Item, Prompt
-from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_sampling
+from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_choices, check_sampling
 from .openai_response import generations
 from .openai_scoring import score_options
 from .scoring import DEFAULT_METHOD
@@ -157,9 +157,12 @@ class OpenAIGenerator:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         adapter: str | None = None,
         stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
     ) -> list[list[Generation]]:
-        """One chat request per prompt with all ``n`` samples, spread over the endpoints."""
+        """One chat request per prompt with all ``n`` samples, spread over the endpoints. ``choices`` goes
+        as vLLM's ``structured_outputs`` extra body (a vLLM server; other endpoints may reject it)."""
         check_sampling(n, temperature, top_p, max_tokens)
+        check_choices(choices, prompts)
         model = adapter or self.model
         body: dict[str, Any] = {"model": model, "n": n, "temperature": temperature, "top_p": top_p,
                                 "max_tokens": max_tokens}
@@ -167,7 +170,9 @@ class OpenAIGenerator:
             body["stop"] = list(stop)
         if self.logprobs:
             body["logprobs"] = True
-        tasks = [self._task(p, i, body, adapter) for i, p in enumerate(prompts)]
+        bodies = [body if choices is None else {**body, "extra_body": {"structured_outputs": {"choice": list(c)}}}
+                  for c in (choices if choices is not None else [None] * len(prompts))]
+        tasks = [self._task(p, i, b, adapter) for i, (p, b) in enumerate(zip(prompts, bodies, strict=True))]
         return self.map(tasks)
 
     def _task(self, prompt: Prompt, index: int, body: dict[str, Any], adapter: str | None

@@ -44,6 +44,12 @@ def answer_prefix(prompt: Prompt) -> str:
     return "Answer: "
 
 
+def answer_choices(prompt: Prompt, item: Item) -> list[str]:
+    """The replies constrained decoding allows: the prompt's answer line for each of the item's letters."""
+    prefix = answer_prefix(prompt)
+    return [prefix + letter for letter in item.letters]
+
+
 def check_method(method: str) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown scoring method {method!r}; use one of {', '.join(METHODS)}")

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from ..types import Generation, Item, Prompt
 from .adapters import AdapterSpec, as_specs, lookup
-from .base import DEFAULT_MAX_TOKENS, GenerationError, amortised, check_sampling
+from .base import DEFAULT_MAX_TOKENS, GenerationError, amortised, check_choices, check_sampling
 from .chat import render_ids
 from .scoring import DEFAULT_METHOD
 from .scoring import score_options as _score_options
@@ -135,17 +135,27 @@ class VLLMGenerator:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         adapter: str | None = None,
         stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
     ) -> list[list[Generation]]:
-        """``n`` samples per prompt from one engine call over the whole batch."""
+        """``n`` samples per prompt from one engine call over the whole batch; ``choices`` constrains each
+        prompt's samples to its texts (structured outputs, one ``SamplingParams`` per prompt)."""
         check_sampling(n, temperature, top_p, max_tokens)
+        check_choices(choices, prompts)
         lora = self.lora_request(adapter)
         if not prompts:
             return []
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        params = SamplingParams(n=n, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
-                                stop=list(stop) if stop else None, logprobs=0 if self.logprobs else None)
+        settings = {"n": n, "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens,
+                    "stop": list(stop) if stop else None, "logprobs": 0 if self.logprobs else None}
+        if choices is None:
+            params: Any = SamplingParams(**settings)
+        else:
+            from vllm.sampling_params import StructuredOutputsParams
+
+            params = [SamplingParams(**settings, structured_outputs=StructuredOutputsParams(choice=list(c)))
+                      for c in choices]
         inputs = [TokensPrompt(prompt_token_ids=render_ids(self.tokenizer, p)) for p in prompts]
         started = time.perf_counter()
         outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)

@@ -54,3 +54,13 @@ def test_option_scores_do_not_depend_on_the_batch(hf, method):
         assert a == pytest.approx(b, abs=1e-4)
     assert all(set(s) == set(i.letters) and all(v < 0 for v in s.values()) for s, i in zip(together, ITEMS,
                                                                                         strict=True))
+
+
+def test_constrained_samples_stay_in_their_choices_and_greedy_follows_label_scores(hf):
+    choices = [["Answer: A", "Answer: B"], ["Answer: A", "Answer: B"]]
+    out = hf.generate(ITEM_PROMPTS, n=10, temperature=1.5, choices=choices)
+    assert all({g.text for g in gens} <= set(allowed) for gens, allowed in zip(out, choices, strict=True))
+    assert all(g.logprob is not None and g.completion_tokens >= 1 for gens in out for g in gens)
+    greedy = hf.generate(ITEM_PROMPTS, choices=choices)
+    labels = hf.score_options(ITEM_PROMPTS, ITEMS, method="label")
+    assert [g[0].text for g in greedy] == [f"Answer: {max(s, key=s.get)}" for s in labels]

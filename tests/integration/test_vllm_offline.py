@@ -64,6 +64,25 @@ def test_option_scores_prefer_the_right_capital(vllm):
     assert max(scores, key=scores.get) == "B"  # the text of "Paris" is the likeliest reply
 
 
+def test_constrained_decoding_returns_only_valid_answer_lines(vllm):
+    """Structured outputs on vLLM-CPU: every sample is one of its prompt's allowed texts, also for prompts
+    with different option counts in one call; greedy is deterministic."""
+    two = Item("t", "Capital of France?", ("Paris", "Rome"))
+    two_prompt = Prompt("t", ({"role": "user", "content": "Capital of France?\nA. Paris\nB. Rome"},), "direct-en")
+    choices = [["Answer: A", "Answer: B", "Answer: C"], ["Answer: A", "Answer: B"]]
+    out = vllm.generate([ITEM_PROMPT, two_prompt], n=12, temperature=1.5, max_tokens=16, choices=choices)
+    assert [len(gens) for gens in out] == [12, 12]
+    for gens, allowed in zip(out, choices, strict=True):
+        assert {g.text for g in gens} <= set(allowed) and all(g.logprob is not None for g in gens)
+    assert len({g.text for g in out[0]}) > 1  # sampled within the choices, not forced to one
+    greedy = vllm.generate([ITEM_PROMPT, two_prompt], max_tokens=16, choices=choices)
+    assert all(g[0].text in allowed for g, allowed in zip(greedy, choices, strict=True))
+    assert [g[0].text for g in vllm.generate([ITEM_PROMPT, two_prompt], max_tokens=16, choices=choices)] == [
+        g[0].text for g in greedy]
+    with pytest.raises(ValueError, match="one list per prompt"):
+        vllm.generate([ITEM_PROMPT], choices=choices)
+
+
 def test_prefix_caching_is_on(vllm):
     from vllm import SamplingParams
     from vllm.inputs import TokensPrompt

@@ -193,3 +193,91 @@ def test_no_fallback_keeps_the_run_key_answer_files_were_written_under():
 
     args = (PromptBuilder(), ScriptedGenerator(SCRIPT), Voter(), Sampling(), None, None, None, None)
     assert run_key(*args) == run_key(*args, fallback=Fallback()) != run_key(*args, fallback=Fallback("score"))
+
+
+COLOURS = [Item(f"c{i}", f"Which colour is number {i}?", ("red", "green", "blue", "black"), "ABCD"[i % 4])
+           for i in range(6)]
+
+
+def _knows(prompt, sample, adapter):
+    """A model that names whichever letter the gold colour is shown under, in any order."""
+    item = next(i for i in COLOURS if i.id == prompt.item_id)
+    gold = item.option(item.answer)
+    text = prompt.messages[-1]["content"]
+    letter = next(line[0] for line in text.splitlines() if line[1:3] == ". " and line[3:] == gold)
+    return f"Answer: {letter}"
+
+
+def test_permutation_votes_map_back_to_the_original_letters():
+    from ragreason.generate import FakeGenerator
+    from ragreason.orders import Permutations
+
+    gen = FakeGenerator(_knows)
+    answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=gen, permutations=4, progress=False)
+    assert [a.choice for a in answers] == [i.answer for i in COLOURS]
+    assert all(a.by_order == (i.answer,) * 4 and a.votes == {i.answer: 4.0} for a, i in zip(answers, COLOURS))
+    assert [c["prompts"] for c in gen.calls] == [24]  # every order of every item in one engine call
+    assert {g.order for g in answers[0].generations} == {(0, 1, 2, 3), (1, 2, 3, 0), (2, 3, 0, 1), (3, 0, 1, 2)}
+    habit = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(default="Answer: A"),
+                   permutations=Permutations(4), progress=False)
+    assert all(a.by_order == ("A", "B", "C", "D") for a in habit)  # "A" under each shift is another option
+    random = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(_knows),
+                    permutations=Permutations(3, "random", seed=1), progress=False)
+    assert [a.choice for a in random] == [i.answer for i in COLOURS]
+
+
+def test_permuted_scores_are_mapped_back_and_averaged_and_keys_record_the_orders(tmp_path):
+    from ragreason.generate import FakeGenerator
+    from ragreason.pipeline import run_key
+    from ragreason.results import answer_from_record
+
+    def scores(prompt, item, method):  # prefers the gold colour wherever it is shown
+        gold = next(i for i in COLOURS if i.id == item.id)
+        return {letter: (1.0 if item.option(letter) == gold.option(gold.answer) else 0.0) for letter in item.letters}
+
+    out = tmp_path / "a.jsonl"
+    answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(scores=scores),
+                     sampling=Sampling(n=0), score="text", permutations=2, out=out, progress=False)
+    assert [a.choice for a in answers] == [i.answer for i in COLOURS]
+    assert all(len(a.by_order) == 2 and set(a.by_order) == {i.answer} for a, i in zip(answers, COLOURS))
+    assert answer_from_record(JsonlLog(out).records["c1"]) == answers[1]
+    args = (PromptBuilder(), FakeGenerator(), Voter(), Sampling(), None, None, None, None)
+    from ragreason.orders import Permutations
+
+    assert run_key(*args, permutations=Permutations(1)) == run_key(*args) != run_key(*args, permutations=Permutations(2))
+
+
+def test_calibrated_scoring_divides_out_a_letter_habit():
+    import math
+
+    from ragreason.generate import FakeGenerator
+
+    bias = (0.7, 0.15, 0.1, 0.05)
+
+    def habit(prompt, item, method):  # a strong "A" habit, plus a small real preference for the gold colour
+        gold = next(i for i in COLOURS if i.id == item.id)
+        return {letter: math.log(bias[j]) + (0.8 if item.option(letter) == gold.option(gold.answer) else 0.0)
+                for j, letter in enumerate(item.letters)}
+
+    plain = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=habit), sampling=Sampling(n=0),
+                   score="label", progress=False)
+    assert [a.choice for a in plain] == ["A"] * 6
+    gen = FakeGenerator(scores=habit)
+    fixed = answer(COLOURS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0), score="label",
+                   calibrate=True, progress=False)
+    assert [a.choice for a in fixed] == [i.answer for i in COLOURS]
+    estimation = [c for c in gen.calls if c["method"] == "score_options"][0]
+    assert estimation["prompts"] == 6 * 4  # fewer than 8 items of 4 options: all of them, under 4 rotations
+
+
+def test_constrained_samples_are_always_an_answer_line():
+    from ragreason.generate import FakeGenerator
+
+    gen = FakeGenerator(default="Let me think... the answer is probably the second one")
+    answers = answer(ITEMS, builder=PromptBuilder("direct-zh"), generator=gen, sampling=Sampling(n=2, constrained=True),
+                     progress=False)
+    assert all(a.choice == "A" and a.abstentions == 0 for a in answers)  # the fake falls to the first allowed text
+    assert gen.calls[0]["choices"][0] == ["答案是：A", "答案是：B", "答案是：C"]
+    free = answer(ITEMS, builder=PromptBuilder("direct-zh"), generator=FakeGenerator(default=gen.default),
+                  sampling=Sampling(n=2), progress=False)
+    assert all(a.choice is None for a in free)
