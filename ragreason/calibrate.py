@@ -1,17 +1,23 @@
-"""Calibrated option scoring: PriDe (Zheng et al. 2023, "Large Language Models Are Not Robust Multiple
-Choice Selectors").
+"""Calibrated option scoring: a per-letter prior estimated on a share of the items, divided out of every
+item's scores. Two estimates (``CALIBRATIONS``):
 
-A model's option scores mix what it knows with a prior over positions (small models favour "A").
-PriDe separates them: ``log P_observed(position j) = log P_prior(j) + log P_debiased(option at j) + c``.
+- ``"batch"`` (Batch Calibration, Zhou et al. 2023): the mean predicted probability of each letter over
+  the estimation items, options as given. It takes out whatever leans every answer the same way: the
+  position habit, and a habit for an option text that sits at the same letter in every item
+  ("True" is always A in ProofWriter). One scoring pass per estimation item.
+- ``"pride"`` (PriDe, Zheng et al. 2023, "Large Language Models Are Not Robust Multiple Choice
+  Selectors"): the position prior alone, from the items under all their cyclic rotations. n passes
+  per estimation item; it leaves a habit for an option text in place.
+
+PriDe separates position from content: ``log P_observed(position j) = log P_prior(j) + log P_debiased(option at j) + c``.
 Under all n cyclic rotations of an item each option sits at each position once, so the option term
 averages out and the mean observed log-probability of position j estimates ``log P_prior(j)``.
 The prior is estimated on a small share of the items (no golds needed) and divided out of every
 item's scores: ``P_debiased(option at j) ∝ P_observed(j) / P_prior(j)``; one scoring pass per item,
 plus n passes for each estimation item.
 
-Chosen over contextual calibration (a content-free input such as "N/A" as the question) because it
-estimates the prior from real items under the same prompt, and the option-order machinery
-(``ragreason.orders``) already gives the rotations.
+Both estimate the prior from real items under the same prompt, which contextual calibration (a
+content-free input such as "N/A" as the question) does not.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ from dataclasses import dataclass
 from .orders import Order
 from .types import option_letters
 
+CALIBRATIONS = ("batch", "pride")
 DEFAULT_SHARE = 0.05  # of the items, per option count, on which the prior is estimated
 MIN_ITEMS = 8  # estimation items per option count at least (all of them when there are fewer)
+BATCH_SHARE = 0.25  # batch calibration: a mean over items, one pass each, so a larger share
+BATCH_MIN_ITEMS = 32
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,22 @@ def fit_position_prior(method: str, rotated: Sequence[Sequence[tuple[Order, Mapp
     by_count = {n: tuple(v / counts[n] for v in total) for n, total in sums.items()}
     by_count = {n: tuple(p / sum(prior) for p in prior) for n, prior in by_count.items()}
     return PositionPrior(method, by_count, sum(counts.values()))
+
+
+def fit_batch_prior(method: str, scores: Sequence[Mapping[str, float]]) -> PositionPrior:
+    """The prior as the mean predicted probability of each letter (options as given), per option count."""
+    sums: dict[int, list[float]] = {}
+    counts: dict[int, int] = {}
+    for found in scores:
+        n = len(found)
+        probs = log_softmax(found)
+        total = sums.setdefault(n, [0.0] * n)
+        for j, letter in enumerate(option_letters(n)):
+            total[j] += math.exp(probs[letter])
+        counts[n] = counts.get(n, 0) + 1
+    by_count = {n: tuple(max(v / counts[n], 1e-12) for v in total) for n, total in sums.items()}
+    return PositionPrior(method, {n: tuple(p / sum(prior) for p in prior) for n, prior in by_count.items()},
+                         sum(counts.values()))
 
 
 def estimation_share(counts: Mapping[int, int], share: float = DEFAULT_SHARE, at_least: int = MIN_ITEMS

@@ -86,23 +86,35 @@ def _check(item: Item, order: Sequence[int]) -> None:
 
 @dataclass(frozen=True)
 class Permutations:
-    """Present each item under ``k`` option orders of ``kind`` and vote across them (k=1: as given)."""
+    """Present each item under ``k`` option orders of ``kind`` and vote across them (k=1: as given;
+    k=None: as many orders as the item has options, every cyclic shift for ``"cyclic"``)."""
 
-    k: int = 1
+    k: int | None = 1
     kind: str = "cyclic"
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.k, int) or self.k < 1:
-            raise ValueError(f"permutations must be an integer >= 1, got {self.k!r}")
+        if self.k is not None and (not isinstance(self.k, int) or self.k < 1):
+            raise ValueError(f"permutations must be an integer >= 1 or None (every shift), got {self.k!r}")
         if self.kind not in ORDER_KINDS:
             raise ValueError(f"unknown order kind {self.kind!r}; use one of {', '.join(ORDER_KINDS)}")
 
     def orders(self, item: Item) -> list[Order]:
-        return option_orders(item, self.k, self.kind, self.seed)
+        return option_orders(item, len(item.options) if self.k is None else self.k, self.kind, self.seed)
 
     def settings(self) -> dict[str, object] | None:
         """What of it decides an answer (for the run key); None for one order."""
         if self.k == 1:
             return None
-        return {"k": self.k, "kind": self.kind, **({"seed": self.seed} if self.kind == "random" else {})}
+        return {"k": "all" if self.k is None else self.k, "kind": self.kind,
+                **({"seed": self.seed} if self.kind == "random" else {})}
+
+    @classmethod
+    def parse(cls, value: int | str) -> Permutations:
+        """From a config or command-line value: a count, or "all" (every cyclic shift)."""
+        if value == "all":
+            return cls(None)
+        try:
+            return cls(int(value))
+        except (TypeError, ValueError):
+            raise ValueError(f"permutations must be an integer >= 1 or 'all', got {value!r}") from None

@@ -15,7 +15,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .calibrate import DEFAULT_SHARE, PositionPrior, estimation_share, fit_position_prior
+from .calibrate import (
+    BATCH_MIN_ITEMS,
+    BATCH_SHARE,
+    CALIBRATIONS,
+    DEFAULT_SHARE,
+    MIN_ITEMS,
+    PositionPrior,
+    estimation_share,
+    fit_batch_prior,
+    fit_position_prior,
+)
+from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
 from .orders import Order, Permutations, option_orders, reorder, scores_to_original, to_original
@@ -88,8 +99,9 @@ def answer(
     reader: Reader = read_choice,
     record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None,
     fallback: Fallback | None = None,
-    permutations: Permutations | int = 1,
-    calibrate: bool = False,
+    permutations: Permutations | int | str = 1,
+    calibrate: str | None = None,
+    prior: LetterPrior | None = None,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
@@ -101,21 +113,32 @@ def answer(
     adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
     items no vote named an option for (default: they stay unanswered).
     ``permutations``: show each item under k option orders (``Permutations(k, kind, seed)``; an int is
-    k cyclic shifts), all in one engine call, votes mapped back to the original letters and voted
+    k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original letters and voted
     together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps each order's answer.
-    ``calibrate``: divide an estimated position prior out of every option score, the score votes' and
-    the score fallback's (PriDe, ``ragreason.calibrate``; estimated on a share of ``items``)."""
+    ``calibrate`` ("batch" or "pride"): divide a letter prior estimated on a share of ``items`` out of
+    every option score, the score votes' and the score fallback's (``ragreason.calibrate``).
+    ``prior`` (with ``calibrate``): add the log of each letter's share of the training golds to the
+    calibrated scores (``LetterPrior.log_shares``): the model's evidence weighed against the answer prior,
+    Bayes-fashion, so a model with no evidence answers like the prior and a confident one overrules it."""
     sampling = sampling or Sampling()
     if sampling.n == 0 and score is None:
         raise ValueError("Sampling(n=0) needs score='text' or 'label' (nothing would vote)")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if calibrate is not None and calibrate not in CALIBRATIONS:
+        raise ValueError(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {calibrate!r}")
+    permutations = permutations if isinstance(permutations, Permutations) else Permutations.parse(permutations)
+    if calibrate == "batch" and permutations.k != 1:
+        raise ValueError("batch calibration estimates the letter prior of the options as given; with several "
+                         "option orders use calibrate='pride'")
+    if prior is not None and calibrate is None:
+        raise ValueError("prior= weighs calibrated scores: pass calibrate= too (uncalibrated scores already "
+                         "carry the model's own letter habit)")
     _check_unique(items)
     voter = voter or Voter()
     fallback = fallback or Fallback()
-    permutations = permutations if isinstance(permutations, Permutations) else Permutations(permutations)
     key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
-                  permutations, calibrate)
+                  permutations, calibrate, prior)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -123,12 +146,12 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    priors = position_priors(items, methods, builder, generator, retriever, adapter, top_k) if calibrate and todo \
-        else {}
+    priors = letter_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
+        if calibrate and todo else {}
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
-                                fallback, permutations, priors)
+                                fallback, permutations, priors, prior)
         if done is not None:
             extra = record_extra or (lambda item, answer: {})
             done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
@@ -146,7 +169,7 @@ class _View:
 
 
 def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback,
-                  permutations, priors) -> list[Answer]:
+                  permutations, priors, prior) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
     views = [_View(i, order, reorder(item, order)) for i, item in enumerate(batch) for order in permutations.orders(item)]
     prompts = builder.build_many([v.item for v in views], [contexts[v.index] for v in views])
@@ -158,22 +181,31 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
     for k, view in enumerate(views):
         gens = [replace(g, order=view.order) if several else g for g in samples[k]]
         votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob) for g in gens]
-        scored = vote_from_scores(scores_to_original(scores[k], view.order), f"score:{score}") if scores else None
+        scored = vote_from_scores(_weigh(scores_to_original(scores[k], view.order), batch[view.index], prior),
+                                  f"score:{score}") if scores else None
         shown[view.index].append((votes, scored, gens))
     answers = []
     for i, item in enumerate(batch):
         votes = [v for vs, _, _ in shown[i] for v in vs]
         if scores is not None:
             own = [k for k, view in enumerate(views) if view.index == i]
-            votes.append(vote_from_scores(_mean_scores([scores[k] for k in own], [views[k].order for k in own]),
-                                          source=f"score:{score}"))
+            mean = _mean_scores([scores[k] for k in own], [views[k].order for k in own])
+            votes.append(vote_from_scores(_weigh(mean, item, prior), source=f"score:{score}"))
         answer = voter.vote(item.id, votes, generations=[g for _, _, gs in shown[i] for g in gs], context=contexts[i])
         if several:  # each order's own answer, for CircularEval
             by_order = tuple(voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
             answer = replace(answer, by_order=by_order)
         answers.append(answer)
     identity = [prompts[k] for k, view in enumerate(views) if view.order == tuple(range(len(view.order)))]
-    return _fall_back(fallback, batch, identity, answers, generator, adapter, priors)
+    return _fall_back(fallback, batch, identity, answers, generator, adapter, priors, prior)
+
+
+def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> dict[str, float]:
+    """Scores keyed by the original letters, plus the log of each letter's share of the training golds."""
+    if prior is None:
+        return scores
+    shares = prior.log_shares(item)
+    return {letter: value + shares[letter] for letter, value in scores.items()}
 
 
 def _scores(generator, prompts, items, method, adapter, priors) -> list[dict[str, float]]:
@@ -191,7 +223,7 @@ def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[st
     return {letter: sum(m[letter] for m in mapped) / len(mapped) for letter in mapped[0]}
 
 
-def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, priors
+def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, priors, prior
                ) -> list[Answer]:
     """The answers, with the fallback's choice where no vote named an option (one scoring pass for all)."""
     missing = [k for k, a in enumerate(answers) if a.choice is None]
@@ -202,7 +234,7 @@ def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], genera
     else:
         scores = _scores(generator, [prompts[k] for k in missing], [items[k] for k in missing], fallback.method,
                          adapter, priors)
-        letters = [vote_from_scores(s).choice for s in scores]
+        letters = [vote_from_scores(_weigh(s, items[k], prior)).choice for k, s in zip(missing, scores, strict=True)]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
         out[k] = fallback.answered(answers[k], letter)
@@ -244,16 +276,22 @@ def _check_unique(items: Sequence[Item]) -> None:
         seen.add(item.id)
 
 
-def position_priors(items: Sequence[Item], methods, builder, generator, retriever, adapter, top_k,
-                    share: float = DEFAULT_SHARE) -> dict[str, PositionPrior]:
-    """PriDe's position prior per scoring method, estimated on a fixed share of ``items`` (the same ones on
-    every run: those whose id hashes lowest, per option count) scored under all their cyclic rotations."""
+def letter_priors(kind: str, items: Sequence[Item], methods, builder, generator, retriever, adapter, top_k
+                  ) -> dict[str, PositionPrior]:
+    """The letter prior per scoring method, estimated on a fixed share of ``items`` (the same ones on every
+    run: those whose id hashes lowest, per option count): "batch" scores them as given, "pride" under all
+    their cyclic rotations."""
     by_count: dict[int, list[Item]] = {}
     for item in sorted(items, key=lambda i: text_id(i.id)):
         by_count.setdefault(len(item.options), []).append(item)
-    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
+    share, least = (BATCH_SHARE, BATCH_MIN_ITEMS) if kind == "batch" else (DEFAULT_SHARE, MIN_ITEMS)
+    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share, least)
     chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
     contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
+    if kind == "batch":
+        prompts = builder.build_many(chosen, contexts)
+        return {m: fit_batch_prior(m, generator.score_options(prompts, chosen, method=m, adapter=adapter))
+                for m in sorted(methods)}
     rotations = [option_orders(item, len(item.options)) for item in chosen]
     shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
     prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
@@ -270,7 +308,7 @@ def position_priors(items: Sequence[Item], methods, builder, generator, retrieve
 
 def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
             fallback: Fallback | None = None, permutations: Permutations | None = None,
-            calibrate: bool = False) -> str:
+            calibrate: str | None = None, prior: LetterPrior | None = None) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
@@ -284,8 +322,12 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         settings["fallback"] = fallback.settings()
     if permutations is not None and permutations.settings() is not None:
         settings["permutations"] = permutations.settings()
-    if calibrate:
+    if calibrate == "pride":
         settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
+    elif calibrate == "batch":
+        settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "at_least": BATCH_MIN_ITEMS}
+    if prior is not None:
+        settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..finetune.spec import LoraSpec, TrainSpec
+from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
 from ..retrieve.spec import RetrievalSpec
 
 CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
@@ -74,9 +75,10 @@ class FinetuneConfig:
     train_limit: int | None = None
 
 
-# What the config's top level and its finetune and retrieval sections held when results and cached adapters
-# were first recorded under config hashes. A setting added since is hashed only when it is set away from
-# its default, so those records and adapters still match.
+# What the config's top level and its finetune, retrieval and sampling sections held when results and cached
+# adapters were first recorded under config hashes. A setting added since is hashed only when it is set away
+# from the value that does what the config did before the setting existed (its default, unless ``BEFORE``
+# names another: a default changed since), so those records and adapters still match.
 FIRST_HASHED = {
     "": ("name", "data", "out", "model", "prompt", "retrieval", "finetune", "sampling", "conditions", "votes",
          "score", "batch_size", "seed"),
@@ -85,6 +87,8 @@ FIRST_HASHED = {
     "retrieval": ("kind", "knowledge", "top_k", "embedder", "examples", "graph"),
     "sampling": ("temperature", "top_p", "max_tokens"),
 }
+BEFORE: dict[str, dict[str, Any]] = {"": {"fallback": "none", "calibrate": None}, "finetune": {}, "retrieval": {},
+                                     "sampling": {}}
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,10 @@ class BenchConfig:
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     conditions: tuple[str, ...] = CONDITIONS
     votes: tuple[int, ...] = (1, 5)
-    score: str | None = None
-    fallback: str = "none"  # what answers the items no vote named an option for: score, prior or none
-    permutations: int = 1  # option orders per item (cyclic shifts), voted together
-    calibrate: bool = False  # divide the estimated position prior out of option scores (PriDe)
+    score: str | None = DEFAULT_SCORE  # option scoring: votes = 1 is the scores alone, votes = k adds them as a vote
+    fallback: str = DEFAULT_FALLBACK  # what answers the items no vote named an option for: score, prior or none
+    permutations: int | str = 1  # option orders per item (cyclic shifts; "all": every one), voted together
+    calibrate: str | None = DEFAULT_CALIBRATION  # divide a letter prior out of option scores: batch, pride or null
     batch_size: int = 64
     seed: int = 0  # the generator's sampling seed
     base_dir: str = "."
@@ -137,7 +141,7 @@ class BenchConfig:
         for section, first in FIRST_HASHED.items():
             part = data[section] if section else data
             for name in [n for n in part if n not in first]:
-                if part[name] == defaults[section][name]:
+                if part[name] == {**defaults[section], **BEFORE[section]}[name]:
                     del part[name]
         picked = {k: data[k] for k in sections} if sections else data
         return hashlib.sha1(json.dumps(picked, sort_keys=True, default=str).encode()).hexdigest()[:12]

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
-from ..generate.scoring import DEFAULT_METHOD
+from ..policy import DEFAULT_SCORE
 from ..pipeline import answer
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
+from ..orders import Permutations
 from ..vote import Fallback
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
@@ -60,7 +61,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     by_arm: dict[str, list[RunRecord]] = {}
     prior = _prior(split)
     fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
-                        method=config.score or DEFAULT_METHOD)
+                        method=config.score or DEFAULT_SCORE)
     for make_generator, arms in _engines(config, adapters, stages):
         generator = make_generator()
         try:
@@ -136,7 +137,8 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
         retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
-        score=arm.score, fallback=fallback, permutations=1 if arm.condition == "competition-baseline" else config.permutations,
+        score=arm.score, fallback=fallback,
+        permutations=1 if arm.condition == "competition-baseline" else Permutations.parse(config.permutations),
         calibrate=config.calibrate,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},

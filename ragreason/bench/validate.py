@@ -270,6 +270,13 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
 
     if config.fallback not in FALLBACKS:
         problems.append(f"fallback: must be one of {', '.join(FALLBACKS)}, got {config.fallback!r}")
+    from ..calibrate import CALIBRATIONS
+
+    if config.calibrate is not None and config.calibrate not in CALIBRATIONS:
+        problems.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or null, got {config.calibrate!r}")
+    if config.calibrate == "batch" and config.permutations != 1:
+        problems.append("calibrate: batch estimates the letter prior of the options as given; with permutations "
+                        "use pride")
     if config.score is not None and config.score not in METHODS:
         problems.append(f"score: must be one of {', '.join(METHODS)} or null, got {config.score!r}")
     s = config.sampling
@@ -278,7 +285,13 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
     if not 0 < s.top_p <= 1:
         problems.append(f"sampling.top_p: must be in (0, 1], got {s.top_p}")
     problems += _at_least(s, ("max_tokens",), 1, "sampling")
-    problems += _at_least(config, ("batch_size", "permutations"), 1, "")
+    problems += _at_least(config, ("batch_size",), 1, "")
+    from ..orders import Permutations
+
+    try:
+        Permutations.parse(config.permutations)
+    except ValueError as error:
+        problems.append(f"permutations: {error}")
     if "name" in present and not config.name.strip():
         problems.append("name: must not be empty")
     return problems

@@ -7,20 +7,19 @@ import argparse
 import logging
 from pathlib import Path
 
+from ..calibrate import CALIBRATIONS
 from ..data import FORMATS
 from ..data.prior import LetterPrior
-from ..generate import BACKENDS, DEFAULT_METHOD, METHODS, make_generator
+from ..generate import BACKENDS, METHODS, make_generator
 from ..models import DEFAULT_MODEL, model_folder
 from ..retrieve.spec import KINDS
+from ..orders import Permutations
+from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE, DEFAULT_TEMPLATE, DEFAULT_VOTES
 from ..vote import FALLBACKS, Fallback
 
 log = logging.getLogger(__name__)
 
 RETRIEVERS = ("none", *KINDS)
-DEFAULT_TEMPLATE = "reasoning"
-DEFAULT_PERMUTATIONS = 1
-DEFAULT_CONSTRAINED = False
-DEFAULT_CALIBRATE = False
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=DEFAULT_MODEL, help="model folder (default: the packaged SmolLM2-135M-Instruct)")
     p.add_argument("--adapter", help="a LoRA adapter folder to answer with")
     p.add_argument("--backend", choices=BACKENDS, default="vllm", help="vLLM (default) or transformers (hf)")
-    p.add_argument("--template", help="prompt template: reasoning, direct (by item language), or a full name such "
-                                      "as direct-zh (default: the --adapter's training template, else reasoning)")
+    p.add_argument("--template", help="prompt template: direct, reasoning (by item language), or a full name such "
+                                      f"as direct-zh (default: the --adapter's training template, else "
+                                      f"{DEFAULT_TEMPLATE})")
     world = p.add_mutually_exclusive_group()
     world.add_argument("--open-world", dest="closed_world", action="store_false", default=None,
                        help="leave out the closed-world instruction (True/False/Unknown data such as ProofWriter)")
@@ -46,19 +46,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--examples", help="solved items (same --format), the most similar retrieved as context")
     p.add_argument("--top-k", type=int, default=3)
     p.add_argument("--max-context-tokens", type=int, default=768)
-    p.add_argument("--votes", type=int, default=1, help="samples per question, majority-voted (1 = greedy)")
-    p.add_argument("--score", choices=METHODS, help="add option scoring as one more vote")
-    p.add_argument("--fallback", choices=FALLBACKS, default="none",
-                   help="answer the questions no vote named an option for: by option scores (--score's method, "
-                        "else text), by the prior of --examples' golds, or not at all (default)")
-    p.add_argument("--permutations", type=int, default=DEFAULT_PERMUTATIONS,
-                   help="show each question under K cyclic shifts of its options and vote across them "
-                        f"(default: {DEFAULT_PERMUTATIONS})")
-    p.add_argument("--constrained", action=argparse.BooleanOptionalAction, default=DEFAULT_CONSTRAINED,
+    p.add_argument("--votes", type=int, default=DEFAULT_VOTES,
+                   help=f"sampled answers per question, majority-voted (1 = greedy; default {DEFAULT_VOTES}: the "
+                        "option scores alone answer)")
+    p.add_argument("--score", choices=(*METHODS, "none"), default=DEFAULT_SCORE,
+                   help=f"option scoring as one more vote: label (the letter), text (the option's text) or none "
+                        f"(default: {DEFAULT_SCORE})")
+    p.add_argument("--fallback", choices=FALLBACKS, default=DEFAULT_FALLBACK,
+                   help="answer the questions no vote named an option for: by calibrated option scores (--score's "
+                        "method, else label), by the prior of --examples' golds, or not at all "
+                        f"(default: {DEFAULT_FALLBACK})")
+    p.add_argument("--permutations", default="1", metavar="K|all",
+                   help="show each question under K cyclic shifts of its options (all: every shift) and vote across "
+                        "them (default: 1, as given)")
+    p.add_argument("--constrained", action="store_true",
                    help="every sample is an answer line with a valid letter (structured outputs; no reasoning text)")
-    p.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=DEFAULT_CALIBRATE,
-                   help="divide the estimated position prior out of option scores (PriDe; --score and the score "
-                        "fallback)")
+    p.add_argument("--calibrate", choices=(*CALIBRATIONS, "none"), default=DEFAULT_CALIBRATION,
+                   help="divide a letter prior estimated on a share of the questions out of option scores (--score "
+                        "and the score fallback): batch (the mean over questions, options as given), pride (under "
+                        f"rotations; the one that works with --permutations), none (default: {DEFAULT_CALIBRATION})")
     p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         examples = _examples(args)
         fallback = _fallback(args, examples)
         template, closed_world = _prompt(args)
+        args.permutations = Permutations.parse(args.permutations)
     except (DataError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}")
         return 1
@@ -122,10 +129,14 @@ def _answer(args: argparse.Namespace, items, examples, fallback: Fallback, templ
     generator = _generator(args, model)
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
                         constrained=args.constrained)
+    calibrate = None if args.calibrate == "none" else args.calibrate
+    if calibrate == "batch" and args.permutations.k != 1:
+        log.warning("--calibrate batch does not apply across option orders; using pride with --permutations")
+        calibrate = "pride"
     try:
         return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
-                      score=args.score, fallback=fallback, adapter="adapter" if args.adapter else None,
-                      permutations=args.permutations, calibrate=args.calibrate,
+                      score=_score(args), fallback=fallback, adapter="adapter" if args.adapter else None,
+                      permutations=args.permutations, calibrate=calibrate,
                       out=args.out,
                       batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
                       record_extra=lambda item, a: {"gold": item.answer})
@@ -156,9 +167,17 @@ def _prompt(args: argparse.Namespace) -> tuple[str, bool]:
     return template, closed_world
 
 
+def _score(args: argparse.Namespace) -> str | None:
+    return None if args.score == "none" else args.score
+
+
 def _fallback(args: argparse.Namespace, examples) -> Fallback:
+    if args.votes < 0:
+        raise ValueError(f"--votes must be >= 0, got {args.votes}")
+    if args.votes == 0 and _score(args) is None:
+        raise ValueError("--votes 0 needs --score label or text (nothing would answer)")
     if args.fallback != "prior":
-        return Fallback(args.fallback, method=args.score or DEFAULT_METHOD)
+        return Fallback(args.fallback, method=_score(args) or DEFAULT_SCORE)
     if not examples:
         raise ValueError("--fallback prior needs --examples (solved items to learn the answer prior from)")
     return Fallback("prior", LetterPrior.fit(examples))

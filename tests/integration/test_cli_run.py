@@ -14,7 +14,7 @@ def run_dir(tmp_path_factory, shared_data, default_llm):
     out = tmp_path_factory.mktemp("run")
     data = shared_data / "logic_lm" / "ProofWriter_dev.json"
     args = ["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--retriever", "dense",
-            "--votes", "3", "--max-tokens", "48", "--fallback", "score", "--out", str(out / "answers.jsonl"),
+            "--votes", "3", "--score", "none", "--max-tokens", "48", "--out", str(out / "answers.jsonl"),
             "--submission", str(out / "submission.jsonl"), "--no-progress"]
     return out, data, args
 
@@ -53,6 +53,20 @@ def test_rerun_resumes_without_answering_twice(run_dir, capsys):
     lines = (out / "answers.jsonl").read_text().splitlines()
     assert len(lines) == 5 and "\n".join(lines[:4]) + "\n" == before
     assert len({json.loads(line)["item_id"] for line in lines}) == 5
+
+
+def test_the_default_recipe_answers_every_question_by_calibrated_letter_scores(tmp_path, shared_data, capsys):
+    data = shared_data / "logic_lm" / "ProofWriter_dev.json"
+    out = tmp_path / "answers.jsonl"
+    assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "40", "--out", str(out),
+                 "--submission", str(tmp_path / "s.jsonl"), "--no-progress"]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 40 and all(r["choice"] in ("A", "B", "C") for r in records)
+    assert all(r["generations"] == [] and r["by_source"] == {"score:label": {r["choice"]: 1}} for r in records)
+    assert "0 unanswered" in capsys.readouterr().out
+    assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--votes", "0", "--score", "none",
+                 "--out", str(tmp_path / "b.jsonl")]) == 1
+    assert "--votes 0 needs --score" in capsys.readouterr().out
 
 
 def test_a_prior_fallback_needs_solved_examples(tmp_path, capsys):

@@ -51,3 +51,27 @@ def test_estimation_needs_every_cyclic_rotation_once():
     with pytest.raises(ValueError, match="summing to 1"):
         PositionPrior("label", {2: (0.9, 0.3)})
     assert estimation_share({4: 300, 2: 5}) == {4: 15, 2: 5}
+
+
+def test_batch_calibration_takes_out_a_habit_for_an_option_text_that_pride_leaves():
+    """Every item has the options True/False/Unknown in that order and the model likes the word "True":
+    under rotations the habit moves with the word, so PriDe sees no position prior; the batch mean sees
+    "A" favoured and divides it out."""
+    from ragreason.calibrate import fit_batch_prior
+
+    word = {"True": math.log(0.6), "False": math.log(0.25), "Unknown": math.log(0.15)}
+    items = [Item(f"q{i}", "?", ("True", "False", "Unknown")) for i in range(10)]
+    evidence = [{"True": 0.0, "False": 0.0, "Unknown": 0.0}, {"True": 0.0, "False": 0.6, "Unknown": 0.0}] * 5
+
+    def scores(item, order, bonus):
+        shown = reorder(item, order)
+        return log_softmax({x: word[shown.option(x)] + bonus[shown.option(x)] for x in shown.letters})
+
+    rotated = [[(o, scores(i, o, e)) for o in option_orders(i, 3)] for i, e in zip(items, evidence)]
+    assert fit_position_prior("text", rotated).by_count[3] == pytest.approx((1 / 3,) * 3)
+    given = [scores(i, (0, 1, 2), e) for i, e in zip(items, evidence)]
+    batch = fit_batch_prior("text", given)
+    assert batch.by_count[3][0] > 0.45 > batch.by_count[3][2] and batch.items == 10
+    picks = [max(d, key=d.get) for d in (batch.debias(s) for s in given)]
+    assert picks[1] == "B" and "A" not in picks[1::2]  # the item with evidence for "False" now says so
+    assert [max(s, key=s.get) for s in given] == ["A"] * 10  # uncalibrated: the word habit everywhere

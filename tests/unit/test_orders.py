@@ -46,3 +46,11 @@ def test_bad_orders_and_settings_are_refused():
         Permutations(0)
     assert Permutations(1).settings() is None
     assert Permutations(2).settings() == {"k": 2, "kind": "cyclic"}
+
+
+def test_all_orders_means_every_cyclic_shift_of_each_item():
+    every = Permutations.parse("all")
+    assert every.orders(ITEM) == option_orders(ITEM, 4) and len(every.orders(Item("p", "?", ("x", "y")))) == 2
+    assert every.settings() == {"k": "all", "kind": "cyclic"} and Permutations.parse("3") == Permutations(3)
+    with pytest.raises(ValueError, match="or 'all'"):
+        Permutations.parse("some")

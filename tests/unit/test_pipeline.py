@@ -264,7 +264,7 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
     assert [a.choice for a in plain] == ["A"] * 6
     gen = FakeGenerator(scores=habit)
     fixed = answer(COLOURS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0), score="label",
-                   calibrate=True, progress=False)
+                   calibrate="pride", progress=False)
     assert [a.choice for a in fixed] == [i.answer for i in COLOURS]
     estimation = [c for c in gen.calls if c["method"] == "score_options"][0]
     assert estimation["prompts"] == 6 * 4  # fewer than 8 items of 4 options: all of them, under 4 rotations
@@ -281,3 +281,44 @@ def test_constrained_samples_are_always_an_answer_line():
     free = answer(ITEMS, builder=PromptBuilder("direct-zh"), generator=FakeGenerator(default=gen.default),
                   sampling=Sampling(n=2), progress=False)
     assert all(a.choice is None for a in free)
+
+
+def test_a_score_fallback_leaves_no_question_of_the_submission_blank(tmp_path):
+    from ragreason.data.submission import write_submission
+    from ragreason.generate import FakeGenerator
+    from ragreason.types import Problem
+    from ragreason.vote import Fallback
+
+    problem = Problem("p", "A story.", tuple(COLOURS))
+    silent = FakeGenerator(default="I cannot tell.", scores={i.id: {i.answer: 1.0} for i in COLOURS})
+    kept = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("score"), calibrate="pride",
+                  progress=False)
+    assert all(a.choice == i.answer and a.fallback == "score" for a, i in zip(kept, COLOURS))
+    report = write_submission([problem], {a.item_id: a.choice for a in kept}, tmp_path / "s.jsonl")
+    assert report.unanswered == ()
+    blank = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("none"), progress=False)
+    assert len(write_submission([problem], {a.item_id: a.choice for a in blank}, tmp_path / "b.jsonl").unanswered) == 6
+
+
+def test_the_gold_letter_prior_decides_only_where_the_calibrated_evidence_is_weak():
+    from ragreason.data import LetterPrior
+    from ragreason.generate import FakeGenerator
+
+    train = [Item(f"t{i}", "?", ("w", "x", "y", "z"), "C" if i % 3 else "A") for i in range(30)]  # C 2/3, A 1/3
+    prior = LetterPrior.fit(train)
+    assert prior.shares[4]["C"] == 21 / 34 and prior.shares[4]["B"] == 1 / 34
+
+    def evidence(strength):
+        def scores(prompt, item, method):  # no position habit; some evidence for the gold colour
+            gold = next(i for i in COLOURS if i.id == item.id)
+            return {x: strength if item.option(x) == gold.option(gold.answer) else 0.0 for x in item.letters}
+        return scores
+
+    weak = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=evidence(0.1)),
+                  sampling=Sampling(n=0), score="text", calibrate="pride", prior=prior, progress=False)
+    assert [a.choice for a in weak] == ["C", "C", "C", "C", "C", "C"]  # C (2/3 of the golds) outweighs 0.1
+    strong = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=evidence(5.0)),
+                    sampling=Sampling(n=0), score="text", calibrate="pride", prior=prior, progress=False)
+    assert [a.choice for a in strong] == [i.answer for i in COLOURS]
+    with pytest.raises(ValueError, match="pass calibrate="):
+        answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(), score="text", prior=prior, progress=False)

@@ -44,7 +44,8 @@ def config(tmp_path, model):
     raw = {"name": "flow", "out": "out", "data": {"format": "mcq", "path": "items.jsonl"},
            "model": {"path": str(model)}, "prompt": {"template": "direct-en", "max_context_tokens": None},
            "retrieval": {"kind": "bm25", "knowledge": None, "examples": True},
-           "conditions": ["base", "rag"], "votes": [1, 3], "batch_size": 5}
+           "conditions": ["base", "rag"], "votes": [1, 3], "batch_size": 5,
+           "score": None, "calibrate": None, "fallback": "none"}  # sampled votes only: what the fake scripts
     (tmp_path / "bench.yaml").write_text(yaml.safe_dump(raw))
     return load_config(tmp_path / "bench.yaml")
 
@@ -115,3 +116,43 @@ def test_a_fallback_answers_for_an_arm_whose_votes_name_nothing(tmp_path, tiny_m
     row = build_report(cfg, records, {}, {}).rows[0]
     assert row.by_fallback == 1.0 and row.unanswered == 0.0
     assert row.accuracy == sum(i.answer == "B" for i in ITEMS) / len(ITEMS)
+
+
+def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_path, tiny_model_dir):
+    from dataclasses import replace
+
+    cfg = config(tmp_path, tiny_model_dir)
+    cfg = replace(cfg, permutations=3, sampling=replace(cfg.sampling, constrained=True))
+    rag = [a for a in arms_for(cfg) if a.name == "rag@1"][0]
+    assert rag.sampling.constrained
+    gen = FakeGenerator(reply)
+    records = run_arm(cfg, rag, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)[0]
+    # the fake names the gold letter as given under every order: mapped back, only the identity order is right
+    assert [c["prompts"] for c in gen.calls] == [15, 15, 6]  # batches of 5 items x 3 orders, then 2 x 3
+    assert all(c["choices"] is not None for c in gen.calls)
+    row = build_report(cfg, records, {}, {}).rows[0]
+    assert row.circular == 0.0 and all(r.circular is False for r in records)
+    one = run_arm(replace(cfg, permutations=1), rag, ITEMS, FakeGenerator(reply), GoldRetriever(), tmp_path / "one",
+                  progress=False)[0]
+    assert [r.prompt_tokens for r in records] == [3 * r.prompt_tokens for r in one]  # a prompt per order counted
+    assert all(r.correct and r.circular is None for r in one)
+    text = to_markdown(build_report(cfg, records, {}, {}))
+    assert "CircularEval (right under every option order): rag@1 0.0 %" in text
+    assert cfg.digest() != config(tmp_path, tiny_model_dir).digest()
+
+
+def test_by_default_one_vote_is_the_calibrated_letter_scores(tmp_path, tiny_model_dir):
+    cfg = config(tmp_path, tiny_model_dir)
+    raw = yaml.safe_load((tmp_path / "bench.yaml").read_text())
+    for key in ("score", "calibrate", "fallback"):
+        del raw[key]
+    (tmp_path / "bench.yaml").write_text(yaml.safe_dump(raw))
+    default = load_config(tmp_path / "bench.yaml")
+    assert (default.score, default.calibrate, default.fallback) == ("label", "batch", "score")
+    base1 = arms_for(default)[0]
+    assert base1.sampling.n == 0 and base1.score == "label"
+    gen = FakeGenerator(scores=lambda p, item, m: {x: (0.5 if x == "A" else 0.0) + (0.2 if x == item.answer else 0.0)
+                                                   for x in item.letters})
+    records = run_arm(default, base1, ITEMS, gen, None, tmp_path / "out", progress=False)[0]
+    assert all(r.correct for r in records)  # the habit for "A" divided out, the gold's edge left
+    assert default.digest() != cfg.digest()

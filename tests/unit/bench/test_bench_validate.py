@@ -96,9 +96,22 @@ def test_the_hash_of_a_section_is_what_it_was_before_settings_were_added(tmp_pat
     assert config.digest("retrieval") == "46010292300a"
     changed = load_config(write(tmp_path, finetune={**finetune, "train": {**finetune.get("train", {}), "warmup": 0.1}}))
     assert changed.digest("finetune") != expected
-    whole = load_config(write(tmp_path, finetune=finetune)).digest()
-    assert load_config(write(tmp_path, finetune=finetune, fallback="none")).digest() == whole
-    assert load_config(write(tmp_path, finetune=finetune, fallback="score")).digest() != whole
+
+
+@pytest.mark.parametrize(("finetune", "expected"), [
+    ({}, "0e77992b11d5"),
+    ({"lora": {"r": 16}, "train": {"lr": 0.001, "batch_size": 6, "max_steps": 4}, "train_limit": 80}, "1c62817f6f3b"),
+])
+def test_a_config_that_asks_for_the_old_answer_recipe_keeps_its_hash(tmp_path, finetune, expected):
+    """The default recipe changed (calibrated letter scores, score fallback); a config that sets what the
+    defaults were (no score, no calibration, no fallback) hashes as it did before, and so resumes."""
+    old = {"score": None, "calibrate": None, "fallback": "none"}
+    assert load_config(write(tmp_path, finetune=finetune, **old)).digest() == expected
+    assert load_config(write(tmp_path, finetune=finetune)).digest() != expected
+    assert load_config(write(tmp_path, finetune=finetune, **{**old, "fallback": "score"})).digest() != expected
+    assert load_config(write(tmp_path, finetune=finetune, **old, permutations=1,
+                            sampling={"temperature": 0.7, "top_p": 0.95, "max_tokens": 32, "constrained": False}
+                            )).digest() == expected
 
 
 def test_the_config_seed_seeds_the_generator_unless_the_engine_options_do(tmp_path, tiny_model_dir):

@@ -20,8 +20,8 @@ def adapter(tmp_path, **fields):
 
 
 def test_without_an_adapter_the_defaults_or_the_flags():
-    assert _prompt(args()) == ("reasoning", True)
-    assert _prompt(args("--template", "direct", "--open-world")) == ("direct", False)
+    assert _prompt(args()) == ("direct", True)
+    assert _prompt(args("--template", "reasoning", "--open-world")) == ("reasoning", False)
 
 
 def test_an_adapter_serves_with_its_training_prompt_unless_told_otherwise(tmp_path, caplog):
@@ -37,5 +37,5 @@ def test_an_adapter_serves_with_its_training_prompt_unless_told_otherwise(tmp_pa
 
 def test_an_adapter_without_ragreason_json_gets_the_defaults(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
-        assert _prompt(args("--adapter", str(tmp_path))) == ("reasoning", True)
+        assert _prompt(args("--adapter", str(tmp_path))) == ("direct", True)
     assert "has no ragreason.json" in caplog.text

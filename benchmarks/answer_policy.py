@@ -1,0 +1,209 @@
+"""Answer policies against the letter habit: free sampling, constrained choice, option orders, calibrated
+scoring and their combination, beside the ``prior`` and ``chance`` references, on held-out data.
+
+    .venv/bin/python benchmarks/answer_policy.py --sets proofwriter clutrr --runs runs/policy
+    .venv/bin/python benchmarks/answer_policy.py --sets proofwriter --limit 150 --first \
+        --adapter runs/pw-lora-960 --recipes sample@5 default --runs runs/policy-lora
+
+Each (set, recipe) is one ``answer()`` call writing ``<runs>/<set>/<recipe>.jsonl`` (a rerun resumes)
+and its wall seconds to ``<runs>/<set>/seconds.json``. Prints a markdown table per set: accuracy with
+its 95% interval, the paired difference and McNemar p against ``prior``, unanswered %, the largest gap
+between the predicted and the gold letter shares, CircularEval where option orders were run, and cost
+(seconds and generated-prompt tokens per item) relative to ``sample@5`` in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ragreason.bench.components import merged_model
+from ragreason.bench.records import RunRecord
+from ragreason.bench.report import letter_bias
+from ragreason.bench.split import _limit, split_by_problem
+from ragreason.bench.stats import accuracy, paired
+from ragreason.data import LetterPrior, chance_accuracy, load_items
+from ragreason.generate import VLLMGenerator
+from ragreason.models import default_llm_path
+from ragreason.orders import Permutations
+from ragreason.paths import shared_data_dir
+from ragreason.pipeline import Sampling, answer
+from ragreason.prompt import PromptBuilder
+from ragreason.types import MAX_OPTIONS, Answer, Item
+from ragreason.vote import Fallback
+
+log = logging.getLogger("answer_policy")
+
+
+@dataclass(frozen=True)
+class DataSet:
+    format: str
+    test: str
+    train: str | None = None  # None: ``test`` split by problem (30% test, seed 0), as the bench does
+    closed_world: bool = True
+    strict: bool = True
+
+
+SETS = {
+    "proofwriter": DataSet("logic-lm", "logic_lm/ProofWriter_dev.json", "logic_lm/ProofWriter_train.json",
+                           closed_world=False),
+    "logiqa_zh": DataSet("logiqa2", "logiqa2/dev_zh.txt", strict=False),
+    "clutrr": DataSet("clutrr", "clutrr/gen_train23_test2to10__validation.csv"),
+    "logicaldeduction": DataSet("logic-lm", "logic_lm/LogicalDeduction_dev.json", "logic_lm/LogicalDeduction_train.json"),
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    sampling: Sampling
+    score: str | None = None
+    permutations: int = 1
+    calibrate: str | None = None  # "pride" or "batch"
+    fallback: str = "none"
+    prior: bool = False  # weigh calibrated scores by the training golds' letter shares
+
+
+FREE = dict(temperature=0.7, top_p=0.95, max_tokens=16)
+ALL = MAX_OPTIONS  # every cyclic shift of an item's options
+RECIPES = {
+    "greedy": Recipe(Sampling(n=1, max_tokens=16)),
+    "sample@5": Recipe(Sampling(n=5, **FREE)),
+    "constrained@1": Recipe(Sampling(n=1, max_tokens=16, constrained=True)),
+    "constrained@5": Recipe(Sampling(n=5, constrained=True, **FREE)),
+    "constrained@5 x2 orders": Recipe(Sampling(n=5, constrained=True, **FREE), permutations=2),
+    "constrained@5 x4 orders": Recipe(Sampling(n=5, constrained=True, **FREE), permutations=4),
+    "label": Recipe(Sampling(n=0), score="label"),
+    "label calibrated": Recipe(Sampling(n=0), score="label", calibrate="pride"),
+    "label x all orders": Recipe(Sampling(n=0), score="label", permutations=ALL),
+    "label calibrated x all orders": Recipe(Sampling(n=0), score="label", permutations=ALL, calibrate="pride"),
+    "text": Recipe(Sampling(n=0), score="text"),
+    "text calibrated": Recipe(Sampling(n=0), score="text", calibrate="pride"),
+    "text x2 orders": Recipe(Sampling(n=0), score="text", permutations=2),
+    "text calibrated x2 orders": Recipe(Sampling(n=0), score="text", permutations=2, calibrate="pride"),
+    "label calibrated + prior": Recipe(Sampling(n=0), score="label", calibrate="pride", prior=True),
+    "text calibrated + prior": Recipe(Sampling(n=0), score="text", calibrate="pride", prior=True),
+    "label batch-calibrated": Recipe(Sampling(n=0), score="label", calibrate="batch"),
+    "text batch-calibrated": Recipe(Sampling(n=0), score="text", calibrate="batch"),
+}
+
+
+def load_set(name: str, limit: int | None, first: bool) -> tuple[list[Item], list[Item]]:
+    spec, root = SETS[name], shared_data_dir()
+    if spec.train is not None:
+        train = load_items(root / spec.train, spec.format, strict=spec.strict)
+        test = load_items(root / spec.test, spec.format, strict=spec.strict)
+    else:
+        train, test = split_by_problem(load_items(root / spec.test, spec.format, strict=spec.strict), 0.3, 0)
+    if limit is not None:
+        test = test[:limit] if first else _limit(test, limit, 0)
+    return train, test
+
+
+def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator, limit: int | None, first: bool,
+            adapter: str | None) -> list[str]:
+    train, test = load_set(name, limit, first)
+    prior = LetterPrior.fit(train)
+    builder = PromptBuilder("direct", closed_world=SETS[name].closed_world)
+    folder = runs / name
+    folder.mkdir(parents=True, exist_ok=True)
+    timing_path = folder / "seconds.json"
+    timings = json.loads(timing_path.read_text()) if timing_path.is_file() else {}
+    results: dict[str, list[Answer]] = {}
+    for recipe_name in recipes:
+        recipe = RECIPES[recipe_name]
+        out = folder / f"{recipe_name.replace(' ', '_').replace('@', '-k')}.jsonl"
+        fresh = not out.is_file()
+        started = time.perf_counter()
+        fallback = Fallback(recipe.fallback, prior if recipe.fallback == "prior" else None,
+                            method=recipe.score or "text")
+        results[recipe_name] = answer(
+            test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
+            permutations=Permutations(None if recipe.permutations == ALL else recipe.permutations), calibrate=recipe.calibrate, fallback=fallback,
+            prior=prior if recipe.prior else None,
+            adapter=adapter, out=out, batch_size=64, progress=False,
+            record_extra=lambda item, a: {"gold": item.answer},
+        )
+        if fresh:
+            timings[recipe_name] = time.perf_counter() - started
+            timing_path.write_text(json.dumps(timings, indent=1))
+        log.info("%s %s: %.1f s", name, recipe_name, timings.get(recipe_name, float("nan")))
+    return table(name, test, prior, results, timings)
+
+
+def table(name: str, test: list[Item], prior: LetterPrior, results: dict[str, list[Answer]],
+          timings: dict[str, float]) -> list[str]:
+    by_prior = [prior.choice(i) == i.answer for i in test]
+    prior_bias = letter_bias(_records(test, [prior.choice(i) for i in test]))
+    lines = [f"### {name}: {len(test)} items", "",
+             f"chance {100 * chance_accuracy(test):.1f}%; prior {100 * sum(by_prior) / len(test):.1f}% "
+             f"(letter gap {100 * prior_bias['gap']:.1f} pp)", "",
+             "| recipe | accuracy % [95% CI] | vs prior (pp) | p vs prior | unanswered % | letter gap (pp) | "
+             "CircularEval % | seconds (x sample@5) | prompt tok/item (x sample@5) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    reference_s = timings.get("sample@5")
+    reference_tok = _prompt_tokens(results["sample@5"]) if "sample@5" in results else None
+    for recipe_name, answers in results.items():
+        right = [a.choice == i.answer for a, i in zip(answers, test, strict=True)]
+        est, test_ = accuracy(right), paired(right, by_prior)
+        bias = letter_bias(_records(test, [a.choice for a in answers]))
+        circular = ([all(c == i.answer for c in a.by_order) for a, i in zip(answers, test, strict=True)]
+                    if all(a.by_order for a in answers) else None)
+        seconds = timings.get(recipe_name)
+        tokens = _prompt_tokens(answers)
+        lines.append(
+            f"| {recipe_name} | {100 * est.value:.1f} [{100 * est.low:.1f}, {100 * est.high:.1f}] | "
+            f"{100 * test_.diff.value:+.1f} | {test_.p_value:.2g} | "
+            f"{100 * sum(a.choice is None for a in answers) / len(test):.1f} | {100 * bias['gap']:.1f} | "
+            f"{'—' if circular is None else f'{100 * sum(circular) / len(test):.1f}'} | "
+            f"{_ratio(seconds, reference_s)} | {_ratio(tokens, reference_tok, digits=0)} |")
+    return lines
+
+
+def _records(test: list[Item], choices: list[str | None]) -> list[RunRecord]:
+    return [RunRecord(item_id=i.id, arm="", condition="", votes=0, choice=c, gold=i.answer, correct=c == i.answer,
+                      abstentions=0, samples=0, prompt_tokens=0, completion_tokens=0, latency_s=0.0, config_hash="")
+            for i, c in zip(test, choices, strict=True)]
+
+
+def _prompt_tokens(answers: list[Answer]) -> float | None:
+    """Prompt tokens sent for generation per item (one per option order); None for scoring only."""
+    total = sum(sum({g.order: g.prompt_tokens for g in a.generations}.values()) for a in answers)
+    return total / len(answers) if total else None
+
+
+def _ratio(value: float | None, reference: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    shown = f"{value:.{digits}f}"
+    return f"{shown} ({value / reference:.2f}x)" if reference else shown
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
+    parser.add_argument("--recipes", nargs="+", choices=RECIPES, default=list(RECIPES))
+    parser.add_argument("--limit", type=int, help="test items per set (a seeded sample, or --first)")
+    parser.add_argument("--first", action="store_true", help="take the first --limit test items")
+    parser.add_argument("--adapter", help="a LoRA adapter folder to answer with")
+    parser.add_argument("--merged", action="store_true",
+                        help="serve --adapter merged into a float32 copy of the base (~2x faster on vLLM-CPU)")
+    parser.add_argument("--runs", default="runs/policy")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("vllm", "ragreason"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    model, adapters = default_llm_path(), {"adapter": args.adapter} if args.adapter else None
+    if args.adapter and args.merged:
+        model, adapters = merged_model(Path(args.adapter)), None
+    with VLLMGenerator(model, adapters=adapters) as generator:
+        for name in args.sets:
+            print("\n".join(run_set(name, args.recipes, Path(args.runs), generator, args.limit, args.first,
+                                    "adapter" if adapters else None)) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
