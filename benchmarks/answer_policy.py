@@ -53,7 +53,8 @@ SETS = {
                            closed_world=False),
     "logiqa_zh": DataSet("logiqa2", "logiqa2/dev_zh.txt", strict=False),
     "clutrr": DataSet("clutrr", "clutrr/gen_train23_test2to10__validation.csv"),
-    "logicaldeduction": DataSet("logic-lm", "logic_lm/LogicalDeduction_dev.json", "logic_lm/LogicalDeduction_train.json"),
+    "logicaldeduction": DataSet("logic-lm", "logic_lm/LogicalDeduction_dev.json",
+                                "logic_lm/LogicalDeduction_train.json"),
 }
 
 
@@ -122,7 +123,8 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
                             method=recipe.score or "text")
         results[recipe_name] = answer(
             test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
-            permutations=Permutations(None if recipe.permutations == ALL else recipe.permutations), calibrate=recipe.calibrate, fallback=fallback,
+            permutations=Permutations(None if recipe.permutations == ALL else recipe.permutations),
+            calibrate=recipe.calibrate, fallback=fallback,
             prior=prior if recipe.prior else None,
             adapter=adapter, out=out, batch_size=64, progress=False,
             record_extra=lambda item, a: {"gold": item.answer},

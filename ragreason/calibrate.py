@@ -2,14 +2,16 @@
 item's scores. Two estimates (``CALIBRATIONS``):
 
 - ``"batch"`` (Batch Calibration, Zhou et al. 2023): the mean predicted probability of each letter over
-  the estimation items, options as given. It takes out whatever leans every answer the same way: the
-  position habit, and a habit for an option text that sits at the same letter in every item
-  ("True" is always A in ProofWriter). One scoring pass per estimation item.
+  all the items being answered, options as given. It takes out whatever leans every answer the same
+  way: the position habit, and a habit for an option text that sits at the same letter in every item
+  ("True" is always A in ProofWriter). One more scoring pass per item, mostly served from the prefix
+  cache (the same prompts are scored again right after).
 - ``"pride"`` (PriDe, Zheng et al. 2023, "Large Language Models Are Not Robust Multiple Choice
   Selectors"): the position prior alone, from the items under all their cyclic rotations. n passes
   per estimation item; it leaves a habit for an option text in place.
 
-PriDe separates position from content: ``log P_observed(position j) = log P_prior(j) + log P_debiased(option at j) + c``.
+PriDe separates position from content:
+``log P_observed(position j) = log P_prior(j) + log P_debiased(option at j) + c``.
 Under all n cyclic rotations of an item each option sits at each position once, so the option term
 averages out and the mean observed log-probability of position j estimates ``log P_prior(j)``.
 The prior is estimated on a small share of the items (no golds needed) and divided out of every
@@ -32,8 +34,7 @@ from .types import option_letters
 CALIBRATIONS = ("batch", "pride")
 DEFAULT_SHARE = 0.05  # of the items, per option count, on which the prior is estimated
 MIN_ITEMS = 8  # estimation items per option count at least (all of them when there are fewer)
-BATCH_SHARE = 0.25  # batch calibration: a mean over items, one pass each, so a larger share
-BATCH_MIN_ITEMS = 32
+BATCH_SHARE = 1.0  # batch calibration: the mean over all the items (a quarter gave larger letter gaps)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .calibrate import (
-    BATCH_MIN_ITEMS,
     BATCH_SHARE,
     CALIBRATIONS,
     DEFAULT_SHARE,
-    MIN_ITEMS,
     PositionPrior,
     estimation_share,
     fit_batch_prior,
@@ -113,7 +111,8 @@ def answer(
     adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
     items no vote named an option for (default: they stay unanswered).
     ``permutations``: show each item under k option orders (``Permutations(k, kind, seed)``; an int is
-    k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original letters and voted
+    k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original
+    letters and voted
     together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps each order's answer.
     ``calibrate`` ("batch" or "pride"): divide a letter prior estimated on a share of ``items`` out of
     every option score, the score votes' and the score fallback's (``ragreason.calibrate``).
@@ -171,7 +170,8 @@ class _View:
 def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback,
                   permutations, priors, prior) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
-    views = [_View(i, order, reorder(item, order)) for i, item in enumerate(batch) for order in permutations.orders(item)]
+    views = [_View(i, order, reorder(item, order))
+             for i, item in enumerate(batch) for order in permutations.orders(item)]
     prompts = builder.build_many([v.item for v in views], [contexts[v.index] for v in views])
     samples = _sample(generator, prompts, [v.item for v in views], sampling, adapter) if sampling.n > 0 \
         else [[] for _ in views]
@@ -180,7 +180,8 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
     for k, view in enumerate(views):
         gens = [replace(g, order=view.order) if several else g for g in samples[k]]
-        votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob) for g in gens]
+        votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob)
+                 for g in gens]
         scored = vote_from_scores(_weigh(scores_to_original(scores[k], view.order), batch[view.index], prior),
                                   f"score:{score}") if scores else None
         shown[view.index].append((votes, scored, gens))
@@ -278,14 +279,14 @@ def _check_unique(items: Sequence[Item]) -> None:
 
 def letter_priors(kind: str, items: Sequence[Item], methods, builder, generator, retriever, adapter, top_k
                   ) -> dict[str, PositionPrior]:
-    """The letter prior per scoring method, estimated on a fixed share of ``items`` (the same ones on every
-    run: those whose id hashes lowest, per option count): "batch" scores them as given, "pride" under all
+    """The letter prior per scoring method: "batch" from all ``items`` scored as given, "pride" from a fixed
+    share of them (the same ones on every run: those whose id hashes lowest, per option count) under all
     their cyclic rotations."""
     by_count: dict[int, list[Item]] = {}
     for item in sorted(items, key=lambda i: text_id(i.id)):
         by_count.setdefault(len(item.options), []).append(item)
-    share, least = (BATCH_SHARE, BATCH_MIN_ITEMS) if kind == "batch" else (DEFAULT_SHARE, MIN_ITEMS)
-    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share, least)
+    share = BATCH_SHARE if kind == "batch" else DEFAULT_SHARE
+    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
     chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
     contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
     if kind == "batch":
@@ -325,7 +326,7 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     if calibrate == "pride":
         settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
     elif calibrate == "batch":
-        settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "at_least": BATCH_MIN_ITEMS}
+        settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]

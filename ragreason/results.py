@@ -40,7 +40,8 @@ def answer_from_record(record: dict[str, Any]) -> Answer:
     return Answer(
         item_id=record["item_id"], choice=record["choice"], votes=dict(record.get("votes", {})),
         confidence=float(record.get("confidence", 0.0)), abstentions=int(record.get("abstentions", 0)),
-        generations=tuple(Generation(**{**g, "order": tuple(g.get("order", ()))}) for g in record.get("generations", [])),
+        generations=tuple(Generation(**{**g, "order": tuple(g.get("order", ()))})
+                          for g in record.get("generations", [])),
         context=_context_from_dict(context) if context else None,
         by_source={k: dict(v) for k, v in record.get("by_source", {}).items()}, fallback=record.get("fallback"),
         by_order=tuple(record.get("by_order", ())),

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
-from ..policy import DEFAULT_SCORE
+from ..orders import Permutations
 from ..pipeline import answer
+from ..policy import DEFAULT_SCORE
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
-from ..orders import Permutations
 from ..vote import Fallback
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter

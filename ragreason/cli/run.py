@@ -12,9 +12,9 @@ from ..data import FORMATS
 from ..data.prior import LetterPrior
 from ..generate import BACKENDS, METHODS, make_generator
 from ..models import DEFAULT_MODEL, model_folder
-from ..retrieve.spec import KINDS
 from ..orders import Permutations
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE, DEFAULT_TEMPLATE, DEFAULT_VOTES
+from ..retrieve.spec import KINDS
 from ..vote import FALLBACKS, Fallback
 
 log = logging.getLogger(__name__)

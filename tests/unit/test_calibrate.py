@@ -19,7 +19,8 @@ def observed(item, order, truth):
 def test_pride_recovers_a_known_position_prior_and_the_content_preference():
     items = [Item(f"q{i}", "?", ("w", "x", "y", "z")) for i in range(6)]
     truths = [{"A": 0.0, "B": 0.3 * i, "C": -0.2 * i, "D": 0.1} for i in range(6)]
-    rotated = [[(o, observed(item, o, t)) for o in option_orders(item, 4)] for item, t in zip(items, truths)]
+    rotated = [[(o, observed(item, o, t)) for o in option_orders(item, 4)]
+               for item, t in zip(items, truths, strict=True)]
     prior = fit_position_prior("label", rotated)
     assert prior.items == 6
     assert prior.by_count[4] == pytest.approx(BIAS, abs=1e-9)
@@ -35,9 +36,11 @@ def test_pride_recovers_a_known_position_prior_and_the_content_preference():
 
 def test_an_unbiased_model_gets_a_uniform_prior_and_unestimated_counts_pass_through():
     item = Item("q", "?", ("x", "y", "z"))
-    rotated = [[(o, log_softmax({l: v for l, v in zip(reorder(item, o).letters, (0.5, 0.0, -1.0))}))
+    fixed = (0.5, 0.0, -1.0)
+    rotated = [[(o, log_softmax(dict(zip(reorder(item, o).letters, fixed, strict=True))))
                 for o in option_orders(item, 3)]]
-    assert fit_position_prior("text", rotated).by_count[3] != pytest.approx((1 / 3,) * 3)  # scores that follow the position, not the option, are all prior
+    position_only = fit_position_prior("text", rotated).by_count[3]
+    assert position_only != pytest.approx((1 / 3,) * 3)  # scores that follow the position, not the option: all prior
     same = [[(o, {"A": 0.0, "B": 0.0, "C": 0.0}) for o in option_orders(item, 3)]]
     prior = fit_position_prior("text", same)
     assert prior.by_count[3] == pytest.approx((1 / 3,) * 3)
@@ -67,9 +70,9 @@ def test_batch_calibration_takes_out_a_habit_for_an_option_text_that_pride_leave
         shown = reorder(item, order)
         return log_softmax({x: word[shown.option(x)] + bonus[shown.option(x)] for x in shown.letters})
 
-    rotated = [[(o, scores(i, o, e)) for o in option_orders(i, 3)] for i, e in zip(items, evidence)]
+    rotated = [[(o, scores(i, o, e)) for o in option_orders(i, 3)] for i, e in zip(items, evidence, strict=True)]
     assert fit_position_prior("text", rotated).by_count[3] == pytest.approx((1 / 3,) * 3)
-    given = [scores(i, (0, 1, 2), e) for i, e in zip(items, evidence)]
+    given = [scores(i, (0, 1, 2), e) for i, e in zip(items, evidence, strict=True)]
     batch = fit_batch_prior("text", given)
     assert batch.by_count[3][0] > 0.45 > batch.by_count[3][2] and batch.items == 10
     picks = [max(d, key=d.get) for d in (batch.debias(s) for s in given)]

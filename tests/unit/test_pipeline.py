@@ -215,7 +215,8 @@ def test_permutation_votes_map_back_to_the_original_letters():
     gen = FakeGenerator(_knows)
     answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=gen, permutations=4, progress=False)
     assert [a.choice for a in answers] == [i.answer for i in COLOURS]
-    assert all(a.by_order == (i.answer,) * 4 and a.votes == {i.answer: 4.0} for a, i in zip(answers, COLOURS))
+    assert all(a.by_order == (i.answer,) * 4 and a.votes == {i.answer: 4.0}
+               for a, i in zip(answers, COLOURS, strict=True))
     assert [c["prompts"] for c in gen.calls] == [24]  # every order of every item in one engine call
     assert {g.order for g in answers[0].generations} == {(0, 1, 2, 3), (1, 2, 3, 0), (2, 3, 0, 1), (3, 0, 1, 2)}
     habit = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(default="Answer: A"),
@@ -239,12 +240,13 @@ def test_permuted_scores_are_mapped_back_and_averaged_and_keys_record_the_orders
     answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(scores=scores),
                      sampling=Sampling(n=0), score="text", permutations=2, out=out, progress=False)
     assert [a.choice for a in answers] == [i.answer for i in COLOURS]
-    assert all(len(a.by_order) == 2 and set(a.by_order) == {i.answer} for a, i in zip(answers, COLOURS))
+    assert all(len(a.by_order) == 2 and set(a.by_order) == {i.answer} for a, i in zip(answers, COLOURS, strict=True))
     assert answer_from_record(JsonlLog(out).records["c1"]) == answers[1]
     args = (PromptBuilder(), FakeGenerator(), Voter(), Sampling(), None, None, None, None)
     from ragreason.orders import Permutations
 
-    assert run_key(*args, permutations=Permutations(1)) == run_key(*args) != run_key(*args, permutations=Permutations(2))
+    one, two = Permutations(1), Permutations(2)
+    assert run_key(*args, permutations=one) == run_key(*args) != run_key(*args, permutations=two)
 
 
 def test_calibrated_scoring_divides_out_a_letter_habit():
@@ -293,7 +295,7 @@ def test_a_score_fallback_leaves_no_question_of_the_submission_blank(tmp_path):
     silent = FakeGenerator(default="I cannot tell.", scores={i.id: {i.answer: 1.0} for i in COLOURS})
     kept = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("score"), calibrate="pride",
                   progress=False)
-    assert all(a.choice == i.answer and a.fallback == "score" for a, i in zip(kept, COLOURS))
+    assert all(a.choice == i.answer and a.fallback == "score" for a, i in zip(kept, COLOURS, strict=True))
     report = write_submission([problem], {a.item_id: a.choice for a in kept}, tmp_path / "s.jsonl")
     assert report.unanswered == ()
     blank = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("none"), progress=False)
