@@ -60,13 +60,13 @@ def test_n_samples_in_one_request_with_counts(client, server):
     assert g.logprob is not None and g.latency_s > 0
 
 
-@pytest.mark.parametrize("method", ["label", "text"])
 def test_constrained_choices_go_to_the_server_as_structured_outputs(client):
     choices = [["答案是：A", "答案是：B"], ["Answer: A", "Answer: B"]]
     out = client.generate(ITEM_PROMPTS, n=6, temperature=1.5, max_tokens=16, choices=choices)
     assert all({g.text for g in gens} <= set(allowed) for gens, allowed in zip(out, choices, strict=True))
 
 
+@pytest.mark.parametrize("method", ["label", "text"])
 def test_option_scores_over_the_server_equal_transformers_peft(client, hf, method):
     served = client.score_options(ITEM_PROMPTS[:1], ITEMS[:1], method=method, adapter="rnd2")
     assert served == [pytest.approx(hf.score_options(ITEM_PROMPTS[:1], ITEMS[:1], method, "rnd2")[0], abs=2e-3)]

@@ -270,6 +270,15 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
     assert [a.choice for a in fixed] == [i.answer for i in COLOURS]
     estimation = [c for c in gen.calls if c["method"] == "score_options"][0]
     assert estimation["prompts"] == 6 * 4  # fewer than 8 items of 4 options: all of them, under 4 rotations
+    batch = FakeGenerator(scores=habit)
+    by_mean = answer(COLOURS, builder=PromptBuilder(), generator=batch, sampling=Sampling(n=0), score="label",
+                     calibrate="batch", progress=False)
+    assert [a.choice for a in by_mean] == [i.answer for i in COLOURS]
+    assert [c["prompts"] for c in batch.calls] == [6, 6]  # the mean over all six as given, then the answers
+    with pytest.raises(ValueError, match="use calibrate='pride'"):
+        answer(COLOURS, builder=PromptBuilder(), generator=batch, score="label", calibrate="batch", permutations=2)
+    with pytest.raises(ValueError, match="calibrate must be one of"):
+        answer(COLOURS, builder=PromptBuilder(), generator=batch, score="label", calibrate="platt")
 
 
 def test_constrained_samples_are_always_an_answer_line():
