@@ -30,6 +30,7 @@ def bench_dir(tmp_path_factory):
         "retrieval": {"kind": "hybrid", "top_k": 2, "knowledge": str(root / "kb")},
         "finetune": {"train": {"max_steps": 2, "batch_size": 2, "max_length": 4096}},
         "sampling": {"max_tokens": 6},
+        "score": None, "calibrate": None, "fallback": "none",  # sampled votes only: what these tests are about
     }
     (root / "kb").mkdir()
     (root / "kb" / "rules.md").write_text("# Kinship\nA parent's parent is a grandparent.\n\n# Order\n"
