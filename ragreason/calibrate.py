@@ -24,12 +24,16 @@ content-free input such as "N/A" as the question) does not.
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .orders import Order
-from .types import option_letters
+from .orders import Order, option_orders, reorder
+from .types import Item, option_letters, text_id
+
+log = logging.getLogger(__name__)
 
 CALIBRATIONS = ("batch", "pride")
 DEFAULT_SHARE = 0.05  # of the items, per option count, on which the prior is estimated
@@ -64,6 +68,36 @@ class PositionPrior:
     def settings(self) -> dict[str, object]:
         return {"method": self.method, "by_count": {str(k): [round(p, 6) for p in v] for k, v in self.by_count.items()},
                 "items": self.items}
+
+
+def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], builder: Any, generator: Any,
+                    retriever: Any, adapter: str | None, top_k: int | None) -> dict[str, PositionPrior]:
+    """The letter prior per scoring method: "batch" from all ``items`` scored as given, "pride" from a fixed
+    share of them (the same ones on every run: those whose id hashes lowest, per option count) under all
+    their cyclic rotations."""
+    by_count: dict[int, list[Item]] = {}
+    for item in sorted(items, key=lambda i: text_id(i.id)):
+        by_count.setdefault(len(item.options), []).append(item)
+    share = BATCH_SHARE if kind == "batch" else DEFAULT_SHARE
+    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
+    chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
+    contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
+    if kind == "batch":
+        prompts = builder.build_many(chosen, contexts)
+        return {m: fit_batch_prior(m, generator.score_options(prompts, chosen, method=m, adapter=adapter))
+                for m in sorted(methods)}
+    rotations = [option_orders(item, len(item.options)) for item in chosen]
+    shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
+    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
+    priors = {}
+    for method in sorted(methods):
+        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
+        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
+        for (i, order, _), scores in zip(shown, found, strict=True):
+            views[i].append((order, scores))
+        priors[method] = fit_position_prior(method, views)
+        log.info("position prior (%s scoring, %d items): %s", method, priors[method].items, priors[method].by_count)
+    return priors
 
 
 def fit_position_prior(method: str, rotated: Sequence[Sequence[tuple[Order, Mapping[str, float]]]]) -> PositionPrior:

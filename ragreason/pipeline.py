@@ -15,22 +15,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .calibrate import (
-    BATCH_SHARE,
-    CALIBRATIONS,
-    DEFAULT_SHARE,
-    PositionPrior,
-    estimation_share,
-    fit_batch_prior,
-    fit_position_prior,
-)
+from .calibrate import BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, estimate_priors
 from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
-from .orders import Order, Permutations, option_orders, reorder, scores_to_original, to_original
+from .orders import Order, Permutations, reorder, scores_to_original, to_original
 from .prompt import PromptBuilder
 from .results import JsonlLog, answer_from_record, answer_to_record
-from .types import Answer, Generation, Generator, Item, Retriever, text_id
+from .types import Answer, Generation, Generator, Item, Retriever
 from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]
@@ -145,7 +137,7 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    priors = letter_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
+    priors = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
         if calibrate and todo else {}
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
@@ -275,36 +267,6 @@ def _check_unique(items: Sequence[Item]) -> None:
         if item.id in seen:
             raise ValueError(f"item id {item.id!r} appears twice; ids must be unique")
         seen.add(item.id)
-
-
-def letter_priors(kind: str, items: Sequence[Item], methods, builder, generator, retriever, adapter, top_k
-                  ) -> dict[str, PositionPrior]:
-    """The letter prior per scoring method: "batch" from all ``items`` scored as given, "pride" from a fixed
-    share of them (the same ones on every run: those whose id hashes lowest, per option count) under all
-    their cyclic rotations."""
-    by_count: dict[int, list[Item]] = {}
-    for item in sorted(items, key=lambda i: text_id(i.id)):
-        by_count.setdefault(len(item.options), []).append(item)
-    share = BATCH_SHARE if kind == "batch" else DEFAULT_SHARE
-    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
-    chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
-    contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
-    if kind == "batch":
-        prompts = builder.build_many(chosen, contexts)
-        return {m: fit_batch_prior(m, generator.score_options(prompts, chosen, method=m, adapter=adapter))
-                for m in sorted(methods)}
-    rotations = [option_orders(item, len(item.options)) for item in chosen]
-    shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
-    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
-    priors = {}
-    for method in sorted(methods):
-        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
-        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
-        for (i, order, _), scores in zip(shown, found, strict=True):
-            views[i].append((order, scores))
-        priors[method] = fit_position_prior(method, views)
-        log.info("position prior (%s scoring, %d items): %s", method, priors[method].items, priors[method].by_count)
-    return priors
 
 
 def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
