@@ -19,6 +19,7 @@ from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import DenseRetriever, HybridRetriever, LexicalRetriever
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
+from ragreason.vote import Fallback
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", type=Path)
@@ -40,12 +41,14 @@ retriever = HybridRetriever([DenseRetriever.from_documents(docs, default_embedde
                             top_k=3)
 
 with VLLMGenerator(default_llm_path()) as generator:
+    # Questions no sample names an option for are answered by the calibrated letter scores: no blank answer.
     answers = answer(items, builder=PromptBuilder("reasoning", max_context_tokens=512), generator=generator,
                      retriever=retriever, sampling=Sampling(n=args.votes, max_tokens=256),
+                     fallback=Fallback("score", method="label"), calibrate="batch",
                      out=args.out / "answers.jsonl")
 
 report = write_submission(problems, {a.item_id: a.choice for a in answers}, args.out / "submission.jsonl")
 scored = [(a, i) for a, i in zip(answers, items, strict=True) if i.answer]
 print(f"accuracy {sum(a.choice == i.answer for a, i in scored)}/{len(scored)}; "
-      f"{sum(a.choice is None for a in answers)} without a readable vote")
+      f"{sum(a.fallback is not None for a in answers)} answered by the scores (no readable vote)")
 print(f"submission: {report.path} ({report.questions} questions, {len(report.unanswered)} unanswered)")
