@@ -39,6 +39,7 @@ CALIBRATIONS = ("batch", "pride")
 DEFAULT_SHARE = 0.05  # of the items, per option count, on which the prior is estimated
 MIN_ITEMS = 8  # estimation items per option count at least (all of them when there are fewer)
 BATCH_SHARE = 1.0  # batch calibration: the mean over all the items (a quarter gave larger letter gaps)
+BATCH_PSEUDO = 4.0  # uniform pseudo-items in the batch mean, so an option count with few items is barely moved
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,11 @@ def fit_position_prior(method: str, rotated: Sequence[Sequence[tuple[Order, Mapp
     return PositionPrior(method, by_count, sum(counts.values()))
 
 
-def fit_batch_prior(method: str, scores: Sequence[Mapping[str, float]]) -> PositionPrior:
-    """The prior as the mean predicted probability of each letter (options as given), per option count."""
+def fit_batch_prior(method: str, scores: Sequence[Mapping[str, float]], pseudo: float = BATCH_PSEUDO
+                    ) -> PositionPrior:
+    """The prior as the mean predicted probability of each letter (options as given), per option count,
+    with ``pseudo`` uniform items mixed in: one lone item of an option count would otherwise be divided by
+    its own probabilities, leaving every letter tied."""
     sums: dict[int, list[float]] = {}
     counts: dict[int, int] = {}
     for found in scores:
@@ -129,7 +133,8 @@ def fit_batch_prior(method: str, scores: Sequence[Mapping[str, float]]) -> Posit
         for j, letter in enumerate(option_letters(n)):
             total[j] += math.exp(probs[letter])
         counts[n] = counts.get(n, 0) + 1
-    by_count = {n: tuple(max(v / counts[n], 1e-12) for v in total) for n, total in sums.items()}
+    by_count = {n: tuple(max((v + pseudo / n) / (counts[n] + pseudo), 1e-12) for v in total)
+                for n, total in sums.items()}
     return PositionPrior(method, {n: tuple(p / sum(prior) for p in prior) for n, prior in by_count.items()},
                          sum(counts.values()))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .calibrate import BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, estimate_priors
+from .calibrate import BATCH_PSEUDO, BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, estimate_priors
 from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
@@ -288,7 +288,7 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     if calibrate == "pride":
         settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
     elif calibrate == "batch":
-        settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE}
+        settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "pseudo_items": BATCH_PSEUDO}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -78,3 +78,14 @@ def test_batch_calibration_takes_out_a_habit_for_an_option_text_that_pride_leave
     picks = [max(d, key=d.get) for d in (batch.debias(s) for s in given)]
     assert picks[1] == "B" and "A" not in picks[1::2]  # the item with evidence for "False" now says so
     assert [max(s, key=s.get) for s in given] == ["A"] * 10  # uncalibrated: the word habit everywhere
+
+
+def test_a_lone_item_of_an_option_count_keeps_its_own_preference():
+    from ragreason.calibrate import fit_batch_prior
+
+    alone = {"A": 0.0, "B": 2.0}
+    prior = fit_batch_prior("label", [alone])
+    fixed = prior.debias(alone)
+    assert max(fixed, key=fixed.get) == "B"  # without pseudo-items: exactly tied
+    tied = fit_batch_prior("label", [alone], pseudo=0.0).debias(alone)
+    assert tied["A"] == pytest.approx(tied["B"])

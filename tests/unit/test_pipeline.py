@@ -270,11 +270,18 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
     assert [a.choice for a in fixed] == [i.answer for i in COLOURS]
     estimation = [c for c in gen.calls if c["method"] == "score_options"][0]
     assert estimation["prompts"] == 6 * 4  # fewer than 8 items of 4 options: all of them, under 4 rotations
-    batch = FakeGenerator(scores=habit)
-    by_mean = answer(COLOURS, builder=PromptBuilder(), generator=batch, sampling=Sampling(n=0), score="label",
-                     calibrate="batch", progress=False)
-    assert [a.choice for a in by_mean] == [i.answer for i in COLOURS]
-    assert [c["prompts"] for c in batch.calls] == [6, 6]  # the mean over all six as given, then the answers
+    many = [Item(f"m{i}", f"Which colour is number {i}?", COLOURS[0].options, "ABCD"[i % 4]) for i in range(40)]
+
+    def habit_many(prompt, item, method):
+        gold = next(i for i in many if i.id == item.id)
+        return {letter: math.log(bias[j]) + (0.8 if letter == gold.answer else 0.0)
+                for j, letter in enumerate(item.letters)}
+
+    batch = FakeGenerator(scores=habit_many)
+    by_mean = answer(many, builder=PromptBuilder(), generator=batch, sampling=Sampling(n=0), score="label",
+                     calibrate="batch", batch_size=64, progress=False)
+    assert [a.choice for a in by_mean] == [i.answer for i in many]
+    assert [c["prompts"] for c in batch.calls] == [40, 40]  # the mean over all of them as given, then the answers
     with pytest.raises(ValueError, match="use calibrate='pride'"):
         answer(COLOURS, builder=PromptBuilder(), generator=batch, score="label", calibrate="batch", permutations=2)
     with pytest.raises(ValueError, match="calibrate must be one of"):
