@@ -1,10 +1,10 @@
 """The default answer recipe of ``ragreason run`` and the benchmark, chosen by measurement
 (benchmarks/RESULTS.md, "Answer policy"): the letter's log-probability after the direct template's
 answer prefix, with the mean letter probability over the questions divided out (batch calibration),
-and no sampled text. On 150 held-out items each of ProofWriter, CLUTRR, LogicalDeduction and LogiQA zh
-it was never significantly below always answering the commonest training letter, answered every
-question, leaned on one letter less than five free samples on three of the four sets, kept a
-fine-tuned adapter's gain, and cost 0.1-0.7x of five samples. A model that reasons in text before it
+and no sampled text. It answers every question, leans on one letter far less than five free samples,
+keeps a fine-tuned adapter's gain and costs 0.1-0.7x of five samples; but on all 600 ProofWriter dev
+items and the whole CLUTRR test split it scored significantly below always answering the commonest
+training letter (the open problem of that section). A model that reasons in text before it
 answers is better served by ``--template reasoning --votes K`` (sampled answers, majority-voted).
 """
 
