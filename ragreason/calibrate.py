@@ -4,8 +4,8 @@ item's scores. Two estimates (``CALIBRATIONS``):
 - ``"batch"`` (Batch Calibration, Zhou et al. 2023): the mean predicted probability of each letter over
   all the items being answered, options as given. It takes out whatever leans every answer the same
   way: the position habit, and a habit for an option text that sits at the same letter in every item
-  ("True" is always A in ProofWriter). One more scoring pass per item, mostly served from the prefix
-  cache (the same prompts are scored again right after).
+  ("True" is always A in ProofWriter). The estimation pass scores every item once; those scores are
+  kept (``Calibration.scored``) and answer the items, so nothing is scored twice.
 - ``"pride"`` (PriDe, Zheng et al. 2023, "Large Language Models Are Not Robust Multiple Choice
   Selectors"): the position prior alone, from the items under all their cyclic rotations. n passes
   per estimation item; it leaves a habit for an option text in place.
@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .orders import Order, option_orders, reorder
@@ -66,13 +66,18 @@ class PositionPrior:
         letters = option_letters(len(scores))
         return {letter: logp[letter] - math.log(prior[letters.index(letter)]) for letter in logp}
 
-    def settings(self) -> dict[str, object]:
-        return {"method": self.method, "by_count": {str(k): [round(p, 6) for p in v] for k, v in self.by_count.items()},
-                "items": self.items}
+
+@dataclass(frozen=True)
+class Calibration:
+    """The letter prior per scoring method, and (batch calibration) the raw scores per method and item id
+    that it was estimated from, options as given: the same prompts need not be scored again."""
+
+    priors: dict[str, PositionPrior]
+    scored: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
 
 def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], builder: Any, generator: Any,
-                    retriever: Any, adapter: str | None, top_k: int | None) -> dict[str, PositionPrior]:
+                    retriever: Any, adapter: str | None, top_k: int | None) -> Calibration:
     """The letter prior per scoring method: "batch" from all ``items`` scored as given, "pride" from a fixed
     share of them (the same ones on every run: those whose id hashes lowest, per option count) under all
     their cyclic rotations."""
@@ -85,8 +90,10 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
     contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
     if kind == "batch":
         prompts = builder.build_many(chosen, contexts)
-        return {m: fit_batch_prior(m, generator.score_options(prompts, chosen, method=m, adapter=adapter))
-                for m in sorted(methods)}
+        found = {m: generator.score_options(prompts, chosen, method=m, adapter=adapter) for m in sorted(methods)}
+        return Calibration({m: fit_batch_prior(m, scores) for m, scores in found.items()},
+                           {m: {item.id: s for item, s in zip(chosen, scores, strict=True)}
+                            for m, scores in found.items()})
     rotations = [option_orders(item, len(item.options)) for item in chosen]
     shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
     prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
@@ -98,7 +105,7 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
             views[i].append((order, scores))
         priors[method] = fit_position_prior(method, views)
         log.info("position prior (%s scoring, %d items): %s", method, priors[method].items, priors[method].by_count)
-    return priors
+    return Calibration(priors)
 
 
 def fit_position_prior(method: str, rotated: Sequence[Sequence[tuple[Order, Mapping[str, float]]]]) -> PositionPrior:

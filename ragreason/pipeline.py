@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .calibrate import BATCH_PSEUDO, BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, estimate_priors
+from .calibrate import BATCH_PSEUDO, BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, Calibration, estimate_priors
 from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
@@ -137,12 +137,12 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    priors = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
-        if calibrate and todo else {}
+    calibration = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
+        if calibrate and todo else None
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
-                                fallback, permutations, priors, prior)
+                                fallback, permutations, calibration, prior)
         if done is not None:
             extra = record_extra or (lambda item, answer: {})
             done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
@@ -160,14 +160,14 @@ class _View:
 
 
 def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback,
-                  permutations, priors, prior) -> list[Answer]:
+                  permutations, calibration, prior) -> list[Answer]:
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
     views = [_View(i, order, reorder(item, order))
              for i, item in enumerate(batch) for order in permutations.orders(item)]
     prompts = builder.build_many([v.item for v in views], [contexts[v.index] for v in views])
     samples = _sample(generator, prompts, [v.item for v in views], sampling, adapter) if sampling.n > 0 \
         else [[] for _ in views]
-    scores = _scores(generator, prompts, [v.item for v in views], score, adapter, priors) if score else None
+    scores = _scores(generator, prompts, [v.item for v in views], score, adapter, calibration) if score else None
     several = len(views) > len(batch)
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
     for k, view in enumerate(views):
@@ -190,7 +190,7 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
             answer = replace(answer, by_order=by_order)
         answers.append(answer)
     identity = [prompts[k] for k, view in enumerate(views) if view.order == tuple(range(len(view.order)))]
-    return _fall_back(fallback, batch, identity, answers, generator, adapter, priors, prior)
+    return _fall_back(fallback, batch, identity, answers, generator, adapter, calibration, prior)
 
 
 def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> dict[str, float]:
@@ -201,11 +201,19 @@ def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> d
     return {letter: value + shares[letter] for letter, value in scores.items()}
 
 
-def _scores(generator, prompts, items, method, adapter, priors) -> list[dict[str, float]]:
-    """Option scores per prompt (letters as shown), with the position prior divided out when calibrating."""
-    found = generator.score_options(prompts, items, method=method, adapter=adapter)
-    prior = priors.get(method)
-    return [prior.debias(s) for s in found] if prior is not None else found
+def _scores(generator, prompts, items, method, adapter, calibration: Calibration | None) -> list[dict[str, float]]:
+    """Option scores per prompt (letters as shown), with the letter prior divided out when calibrating; the
+    items the calibration already scored (batch calibration, options as given) are not scored again."""
+    if calibration is None:
+        return generator.score_options(prompts, items, method=method, adapter=adapter)
+    known = calibration.scored.get(method, {})
+    todo = [k for k, item in enumerate(items) if item.id not in known]
+    found = generator.score_options([prompts[k] for k in todo], [items[k] for k in todo], method=method,
+                                    adapter=adapter) if todo else []
+    fresh = dict(zip(todo, found, strict=True))
+    raw = [fresh[k] if k in fresh else known[item.id] for k, item in enumerate(items)]
+    prior = calibration.priors.get(method)
+    return [prior.debias(s) for s in raw] if prior is not None else raw
 
 
 def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[str, float]:
@@ -216,7 +224,7 @@ def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[st
     return {letter: sum(m[letter] for m in mapped) / len(mapped) for letter in mapped[0]}
 
 
-def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, priors, prior
+def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, calibration, prior
                ) -> list[Answer]:
     """The answers, with the fallback's choice where no vote named an option (one scoring pass for all)."""
     missing = [k for k, a in enumerate(answers) if a.choice is None]
@@ -226,7 +234,7 @@ def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], genera
         letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
     else:
         scores = _scores(generator, [prompts[k] for k in missing], [items[k] for k in missing], fallback.method,
-                         adapter, priors)
+                         adapter, calibration)
         letters = [vote_from_scores(_weigh(s, items[k], prior)).choice for k, s in zip(missing, scores, strict=True)]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
