@@ -2,7 +2,7 @@
 (benchmarks/RESULTS.md, "Answer policy"): the letter's log-probability after the direct template's
 answer prefix, with the mean letter probability over the questions divided out (batch calibration),
 and no sampled text. It answers every question, leans on one letter far less than five free samples,
-keeps a fine-tuned adapter's gain and costs 0.1-0.7x of five samples; but on all 600 ProofWriter dev
+keeps a fine-tuned adapter's gain and costs 0.05-0.2x of five samples; but on all 600 ProofWriter dev
 items and the whole CLUTRR test split it scored significantly below always answering the commonest
 training letter (the open problem of that section). A model that reasons in text before it
 answers is better served by ``--template reasoning --votes K`` (sampled answers, majority-voted).
