@@ -33,7 +33,7 @@ from ragreason.orders import Permutations
 from ragreason.paths import shared_data_dir
 from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
-from ragreason.types import MAX_OPTIONS, Answer, Item
+from ragreason.types import Answer, Item
 from ragreason.vote import Fallback
 
 log = logging.getLogger("answer_policy")
@@ -62,14 +62,13 @@ SETS = {
 class Recipe:
     sampling: Sampling
     score: str | None = None
-    permutations: int = 1
+    permutations: int | None = 1  # None: every cyclic shift
     calibrate: str | None = None  # "pride" or "batch"
     fallback: str = "none"
     prior: bool = False  # weigh calibrated scores by the training golds' letter shares
 
 
 FREE = dict(temperature=0.7, top_p=0.95, max_tokens=16)
-ALL = MAX_OPTIONS  # every cyclic shift of an item's options
 RECIPES = {
     "greedy": Recipe(Sampling(n=1, max_tokens=16)),
     "sample@5": Recipe(Sampling(n=5, **FREE)),
@@ -79,8 +78,8 @@ RECIPES = {
     "constrained@5 x4 orders": Recipe(Sampling(n=5, constrained=True, **FREE), permutations=4),
     "label": Recipe(Sampling(n=0), score="label"),
     "label calibrated": Recipe(Sampling(n=0), score="label", calibrate="pride"),
-    "label x all orders": Recipe(Sampling(n=0), score="label", permutations=ALL),
-    "label calibrated x all orders": Recipe(Sampling(n=0), score="label", permutations=ALL, calibrate="pride"),
+    "label x all orders": Recipe(Sampling(n=0), score="label", permutations=None),
+    "label calibrated x all orders": Recipe(Sampling(n=0), score="label", permutations=None, calibrate="pride"),
     "text": Recipe(Sampling(n=0), score="text"),
     "text calibrated": Recipe(Sampling(n=0), score="text", calibrate="pride"),
     "text x2 orders": Recipe(Sampling(n=0), score="text", permutations=2),
@@ -123,7 +122,7 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
                             method=recipe.score or "text")
         results[recipe_name] = answer(
             test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
-            permutations=Permutations(None if recipe.permutations == ALL else recipe.permutations),
+            permutations=Permutations(recipe.permutations),
             calibrate=recipe.calibrate, fallback=fallback,
             prior=prior if recipe.prior else None,
             adapter=adapter, out=out, batch_size=64, progress=False,

@@ -13,6 +13,7 @@ option visits every position when k = n, the rotations CircularEval asks for) an
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -40,10 +41,7 @@ def option_orders(item: Item, k: int, kind: str = "cyclic", seed: int = 0) -> li
 
 def _random_orders(item: Item, k: int, seed: int) -> list[Order]:
     n = len(item.options)
-    total = 1
-    for i in range(2, n + 1):
-        total *= i
-    k = min(k, total)
+    k = min(k, math.factorial(n))
     digest = hashlib.sha1(f"{seed}\x1f{item.id}".encode()).digest()
     rng = random.Random(int.from_bytes(digest[:8], "big"))
     orders: list[Order] = [tuple(range(n))]

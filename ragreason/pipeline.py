@@ -104,8 +104,8 @@ def answer(
     items no vote named an option for (default: they stay unanswered).
     ``permutations``: show each item under k option orders (``Permutations(k, kind, seed)``; an int is
     k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original
-    letters and voted
-    together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps each order's answer.
+    letters and voted together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps
+    each order's answer.
     ``calibrate`` ("batch" or "pride"): divide a letter prior estimated on a share of ``items`` out of
     every option score, the score votes' and the score fallback's (``ragreason.calibrate``).
     ``prior`` (with ``calibrate``): add the log of each letter's share of the training golds to the
@@ -170,7 +170,9 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
     scores = _scores(generator, prompts, [v.item for v in views], score, adapter, calibration) if score else None
     several = len(views) > len(batch)
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
+    own: list[list[int]] = [[] for _ in batch]  # each item's views
     for k, view in enumerate(views):
+        own[view.index].append(k)
         gens = [replace(g, order=view.order) if several else g for g in samples[k]]
         votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob)
                  for g in gens]
@@ -181,8 +183,7 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
     for i, item in enumerate(batch):
         votes = [v for vs, _, _ in shown[i] for v in vs]
         if scores is not None:
-            own = [k for k, view in enumerate(views) if view.index == i]
-            mean = _mean_scores([scores[k] for k in own], [views[k].order for k in own])
+            mean = _mean_scores([scores[k] for k in own[i]], [views[k].order for k in own[i]])
             votes.append(vote_from_scores(_weigh(mean, item, prior), source=f"score:{score}"))
         answer = voter.vote(item.id, votes, generations=[g for _, _, gs in shown[i] for g in gs], context=contexts[i])
         if several:  # each order's own answer, for CircularEval
