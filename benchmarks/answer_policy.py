@@ -24,7 +24,7 @@ from pathlib import Path
 from ragreason.bench.components import merged_model
 from ragreason.bench.records import RunRecord
 from ragreason.bench.report import letter_bias
-from ragreason.bench.split import _limit, split_by_problem
+from ragreason.bench.split import seeded_sample, split_by_problem
 from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, chance_accuracy, load_items
 from ragreason.generate import VLLMGenerator
@@ -99,7 +99,7 @@ def load_set(name: str, limit: int | None, first: bool) -> tuple[list[Item], lis
     else:
         train, test = split_by_problem(load_items(root / spec.test, spec.format, strict=spec.strict), 0.3, 0)
     if limit is not None:
-        test = test[:limit] if first else _limit(test, limit, 0)
+        test = test[:limit] if first else seeded_sample(test, limit, 0)
     return train, test
 
 

@@ -38,8 +38,8 @@ def load_split(config: BenchConfig) -> Split:
     overlap = {i.id for i in train} & {i.id for i in test}
     if overlap:
         raise ValueError(f"{len(overlap)} item id(s) are in both train and test, e.g. {sorted(overlap)[0]!r}")
-    train = _limit(train, d.train_limit, d.split_seed)
-    test = _limit(test, d.test_limit, d.split_seed)
+    train = seeded_sample(train, d.train_limit, d.split_seed)
+    test = seeded_sample(test, d.test_limit, d.split_seed)
     log.info("data: %d train, %d test items (%d bad records skipped)", len(train), len(test), len(rejects))
     return Split(train, test, len(rejects))
 
@@ -57,7 +57,7 @@ def split_by_problem(items: list[Item], test_fraction: float, seed: int) -> tupl
     return train, test
 
 
-def _limit(items: list[Item], limit: int | None, seed: int) -> list[Item]:
+def seeded_sample(items: list[Item], limit: int | None, seed: int) -> list[Item]:
     """A seeded sample of ``limit`` items, kept in file order."""
     if limit is None or limit >= len(items):
         return items

@@ -85,3 +85,15 @@ def test_bad_data_names_file_and_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "bad.jsonl:2" in printed and "answer" in printed
     assert not (tmp_path / "a.jsonl").exists()  # nothing was answered from a file that did not load
+
+
+def test_option_orders_on_the_real_engine_keep_each_orders_answer(tmp_path, shared_data):
+    data = shared_data / "logic_lm" / "ProofWriter_dev.json"
+    out = tmp_path / "orders.jsonl"
+    assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "6", "--permutations", "all",
+                 "--calibrate", "pride", "--out", str(out), "--no-progress"]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 6
+    for record in records:  # three options: three cyclic orders, each answered, mapped back to A-C
+        assert len(record["by_order"]) == 3 and set(record["by_order"]) <= {"A", "B", "C"}
+        assert record["choice"] in ("A", "B", "C")
