@@ -15,7 +15,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .calibrate import BATCH_PSEUDO, BATCH_SHARE, CALIBRATIONS, DEFAULT_SHARE, Calibration, estimate_priors
+from .calibrate import (
+    BATCH_PSEUDO,
+    BATCH_SHARE,
+    CALIBRATIONS,
+    DEFAULT_SHARE,
+    FIT_C,
+    FIT_ITEMS,
+    MIN_BALANCE,
+    MIN_FIT,
+    Calibration,
+    estimate_priors,
+)
 from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
@@ -92,6 +103,7 @@ def answer(
     permutations: Permutations | int | str = 1,
     calibrate: str | None = None,
     prior: LetterPrior | None = None,
+    examples: Sequence[Item] | None = None,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
@@ -106,8 +118,11 @@ def answer(
     k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original
     letters and voted together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps
     each order's answer.
-    ``calibrate`` ("batch" or "pride"): divide a letter prior estimated on a share of ``items`` out of
-    every option score, the score votes' and the score fallback's (``ragreason.calibrate``).
+    ``calibrate`` ("batch", "pride" or "fitted"): correct every option score, the score votes' and the score
+    fallback's (``ragreason.calibrate``): "batch" and "pride" divide out a letter prior estimated on
+    ``items``; "fitted" maps the scores by a model fitted on the solved ``examples`` (items with golds,
+    none of them among ``items``: those that are, are left out of the fit) and balances the answers to the
+    examples' letter shares.
     ``prior`` (with ``calibrate``): add the log of each letter's share of the training golds to the
     calibrated scores (``LetterPrior.log_shares``): the model's evidence weighed against the answer prior,
     Bayes-fashion, so a model with no evidence answers like the prior and a confident one overrules it."""
@@ -119,17 +134,18 @@ def answer(
     if calibrate is not None and calibrate not in CALIBRATIONS:
         raise ValueError(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {calibrate!r}")
     permutations = permutations if isinstance(permutations, Permutations) else Permutations.parse(permutations)
-    if calibrate == "batch" and permutations.k != 1:
-        raise ValueError("batch calibration estimates the letter prior of the options as given; with several "
+    if calibrate in ("batch", "fitted") and permutations.k != 1:
+        raise ValueError(f"{calibrate} calibration corrects the scores of the options as given; with several "
                          "option orders use calibrate='pride'")
-    if prior is not None and calibrate is None:
-        raise ValueError("prior= weighs calibrated scores: pass calibrate= too (uncalibrated scores already "
-                         "carry the model's own letter habit)")
+    if prior is not None and calibrate in (None, "fitted"):
+        raise ValueError("prior= weighs batch- or PriDe-calibrated scores (uncalibrated scores carry the model's "
+                         "own letter habit; the fitted calibration learns the answer prior itself)")
     _check_unique(items)
+    examples = _fit_examples(items, examples, calibrate)
     voter = voter or Voter()
     fallback = fallback or Fallback()
     key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
-                  permutations, calibrate, prior)
+                  permutations, calibrate, prior, examples)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -137,8 +153,8 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    calibration = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k) \
-        if calibrate and todo else None
+    calibration = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k,
+                                  examples) if calibrate and todo else None
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
@@ -270,6 +286,24 @@ def _batches(items: list[Item], size: int, progress: bool):
             bar.update(len(batch))
 
 
+def _fit_examples(items: Sequence[Item], examples: Sequence[Item] | None, calibrate: str | None
+                  ) -> list[Item] | None:
+    """The solved examples the fitted calibration learns from (None for the other kinds), less any item
+    being answered (its gold would leak into its own answer)."""
+    if calibrate != "fitted":
+        return None
+    solved = [e for e in examples or () if e.answer is not None]
+    answering = {i.id for i in items}
+    kept = [e for e in solved if e.id not in answering]
+    if len(kept) < len(solved):
+        log.warning("%d of the %d solved examples are among the items being answered; they are left out of the "
+                    "fitted calibration", len(solved) - len(kept), len(solved))
+    if not kept:
+        raise ValueError("calibrate='fitted' needs examples=: solved items (with gold answers) that are not "
+                         "among the items being answered")
+    return kept
+
+
 def _check_unique(items: Sequence[Item]) -> None:
     seen: set[str] = set()
     for item in items:
@@ -280,7 +314,8 @@ def _check_unique(items: Sequence[Item]) -> None:
 
 def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
             fallback: Fallback | None = None, permutations: Permutations | None = None,
-            calibrate: str | None = None, prior: LetterPrior | None = None) -> str:
+            calibrate: str | None = None, prior: LetterPrior | None = None,
+            examples: Sequence[Item] | None = None) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
@@ -298,6 +333,11 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
     elif calibrate == "batch":
         settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "pseudo_items": BATCH_PSEUDO}
+    elif calibrate == "fitted":
+        solved = sorted((e.id, e.answer) for e in examples or ())
+        settings["calibrate"] = {"method": "fitted", "fit_items": FIT_ITEMS, "min_fit": MIN_FIT, "C": FIT_C,
+                                 "min_balance": MIN_BALANCE, "pseudo_items": BATCH_PSEUDO,
+                                 "examples": hashlib.sha1(json.dumps(solved).encode()).hexdigest()[:16]}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]

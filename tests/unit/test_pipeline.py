@@ -338,5 +338,5 @@ def test_the_gold_letter_prior_decides_only_where_the_calibrated_evidence_is_wea
     strong = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=evidence(5.0)),
                     sampling=Sampling(n=0), score="text", calibrate="pride", prior=prior, progress=False)
     assert [a.choice for a in strong] == [i.answer for i in COLOURS]
-    with pytest.raises(ValueError, match="pass calibrate="):
+    with pytest.raises(ValueError, match="prior= weighs batch- or PriDe-calibrated"):
         answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(), score="text", prior=prior, progress=False)

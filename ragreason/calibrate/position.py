@@ -1,11 +1,10 @@
-"""Calibrated option scoring: a per-letter prior estimated on a share of the items, divided out of every
-item's scores. Two estimates (``CALIBRATIONS``):
+"""Constant per-letter corrections: a letter prior estimated from the items' own scores, divided out of
+every item's scores (no golds needed). Two estimates:
 
 - ``"batch"`` (Batch Calibration, Zhou et al. 2023): the mean predicted probability of each letter over
   all the items being answered, options as given. It takes out whatever leans every answer the same
   way: the position habit, and a habit for an option text that sits at the same letter in every item
-  ("True" is always A in ProofWriter). The estimation pass scores every item once; those scores are
-  kept (``Calibration.scored``) and answer the items, so nothing is scored twice.
+  ("True" is always A in ProofWriter).
 - ``"pride"`` (PriDe, Zheng et al. 2023, "Large Language Models Are Not Robust Multiple Choice
   Selectors"): the position prior alone, from the items under all their cyclic rotations. n passes
   per estimation item; it leaves a habit for an option text in place.
@@ -14,28 +13,18 @@ PriDe separates position from content:
 ``log P_observed(position j) = log P_prior(j) + log P_debiased(option at j) + c``.
 Under all n cyclic rotations of an item each option sits at each position once, so the option term
 averages out and the mean observed log-probability of position j estimates ``log P_prior(j)``.
-The prior is estimated on a small share of the items (no golds needed) and divided out of every
-item's scores: ``P_debiased(option at j) ∝ P_observed(j) / P_prior(j)``; one scoring pass per item,
-plus n passes for each estimation item.
-
-Both estimate the prior from real items under the same prompt, which contextual calibration (a
-content-free input such as "N/A" as the question) does not.
+The prior is divided out of every item's scores: ``P_debiased(option at j) ∝ P_observed(j) / P_prior(j)``.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from .orders import Order, option_orders, reorder
-from .types import Item, option_letters, text_id
+from ..orders import Order
+from ..types import option_letters
 
-log = logging.getLogger(__name__)
-
-CALIBRATIONS = ("batch", "pride")
 DEFAULT_SHARE = 0.05  # of the items, per option count, on which the prior is estimated
 MIN_ITEMS = 8  # estimation items per option count at least (all of them when there are fewer)
 BATCH_SHARE = 1.0  # batch calibration: the mean over all the items (a quarter gave larger letter gaps)
@@ -65,47 +54,6 @@ class PositionPrior:
             return logp
         letters = option_letters(len(scores))
         return {letter: logp[letter] - math.log(prior[letters.index(letter)]) for letter in logp}
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """The letter prior per scoring method, and (batch calibration) the raw scores per method and item id
-    that it was estimated from, options as given: the same prompts need not be scored again."""
-
-    priors: dict[str, PositionPrior]
-    scored: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
-
-
-def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], builder: Any, generator: Any,
-                    retriever: Any, adapter: str | None, top_k: int | None) -> Calibration:
-    """The letter prior per scoring method: "batch" from all ``items`` scored as given, "pride" from a fixed
-    share of them (the same ones on every run: those whose id hashes lowest, per option count) under all
-    their cyclic rotations."""
-    by_count: dict[int, list[Item]] = {}
-    for item in sorted(items, key=lambda i: text_id(i.id)):
-        by_count.setdefault(len(item.options), []).append(item)
-    share = BATCH_SHARE if kind == "batch" else DEFAULT_SHARE
-    sizes = estimation_share({n: len(group) for n, group in by_count.items()}, share)
-    chosen = [item for n, group in by_count.items() for item in group[: sizes[n]]]
-    contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
-    if kind == "batch":
-        prompts = builder.build_many(chosen, contexts)
-        found = {m: generator.score_options(prompts, chosen, method=m, adapter=adapter) for m in sorted(methods)}
-        return Calibration({m: fit_batch_prior(m, scores) for m, scores in found.items()},
-                           {m: {item.id: s for item, s in zip(chosen, scores, strict=True)}
-                            for m, scores in found.items()})
-    rotations = [option_orders(item, len(item.options)) for item in chosen]
-    shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
-    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
-    priors = {}
-    for method in sorted(methods):
-        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
-        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
-        for (i, order, _), scores in zip(shown, found, strict=True):
-            views[i].append((order, scores))
-        priors[method] = fit_position_prior(method, views)
-        log.info("position prior (%s scoring, %d items): %s", method, priors[method].items, priors[method].by_count)
-    return Calibration(priors)
 
 
 def fit_position_prior(method: str, rotated: Sequence[Sequence[tuple[Order, Mapping[str, float]]]]) -> PositionPrior:

@@ -1,0 +1,117 @@
+"""Estimating a calibration for a set of items: the scoring passes each kind needs, and what they give."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..data.prior import LetterPrior
+from ..orders import Order, option_orders, reorder
+from ..types import Item, text_id
+from .balance import balance_offsets
+from .fitted import FIT_ITEMS, MIN_BALANCE, FittedCorrection, LetterModel
+from .position import (
+    DEFAULT_SHARE,
+    PositionPrior,
+    estimation_share,
+    fit_batch_prior,
+    fit_position_prior,
+)
+
+log = logging.getLogger(__name__)
+
+CALIBRATIONS = ("batch", "fitted", "pride")
+Correction = PositionPrior | FittedCorrection
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The correction per scoring method, and (batch and fitted calibration) the raw scores per method and
+    item id that it was estimated from, options as given: the same prompts need not be scored again."""
+
+    priors: dict[str, Correction]
+    scored: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+
+
+def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], builder: Any, generator: Any,
+                    retriever: Any, adapter: str | None, top_k: int | None,
+                    examples: Sequence[Item] | None = None) -> Calibration:
+    """The correction per scoring method: "batch" from all ``items`` scored as given; "fitted" from up to
+    ``FIT_ITEMS`` of the solved ``examples`` per option count (the same ones on every run: those whose id
+    hashes lowest) scored as given, then balanced over all ``items``; "pride" from a fixed share of
+    ``items`` under all their cyclic rotations."""
+    methods = sorted(methods)
+    if kind == "pride":
+        return _pride(items, methods, builder, generator, retriever, adapter, top_k)
+    scored = _score(items, methods, builder, generator, retriever, adapter, top_k)
+    batch = {m: fit_batch_prior(m, [scored[m][item.id] for item in items]) for m in methods}
+    if kind == "batch":
+        return Calibration(dict(batch), scored)
+    if not examples:
+        raise ValueError("fitted calibration needs solved examples (items with gold answers)")
+    chosen = _lowest_hashes(examples, lambda n, total: min(total, FIT_ITEMS))
+    fitted = _score(chosen, methods, builder, generator, retriever, adapter, top_k)
+    shares = LetterPrior.fit(examples).shares
+    priors: dict[str, Correction] = {}
+    for method in methods:
+        models: dict[int, LetterModel] = {}
+        offsets: dict[int, tuple[float, ...]] = {}
+        for n in sorted({len(i.options) for i in chosen}):
+            group = [i for i in chosen if len(i.options) == n]
+            model = LetterModel.fit([fitted[method][i.id] for i in group], [i.answer for i in group])  # type: ignore[misc]
+            if model is None:
+                continue
+            models[n] = model
+            answered = [i for i in items if len(i.options) == n]
+            if len(answered) >= MIN_BALANCE:
+                posteriors = [model.log_posterior(scored[method][i.id]) for i in answered]
+                letters = answered[0].letters
+                offsets[n] = balance_offsets([[p[letter] for letter in letters] for p in posteriors],
+                                             [shares[n][letter] for letter in letters])
+        log.info("fitted letter map (%s scoring): option counts %s from %s examples; balancing prices %s", method,
+                 sorted(models), {n: m.examples for n, m in models.items()}, offsets)
+        priors[method] = FittedCorrection(method, models, offsets, batch[method])
+    return Calibration(priors, scored)
+
+
+def _lowest_hashes(items: Sequence[Item], size) -> list[Item]:
+    """Per option count, the ``size(count, total)`` items whose ids hash lowest."""
+    by_count: dict[int, list[Item]] = {}
+    for item in sorted(items, key=lambda i: text_id(i.id)):
+        by_count.setdefault(len(item.options), []).append(item)
+    return [item for n, group in by_count.items() for item in group[: size(n, len(group))]]
+
+
+def _score(items, methods, builder, generator, retriever, adapter, top_k) -> dict[str, dict[str, dict[str, float]]]:
+    """Raw scores per method and item id, options as given."""
+    contexts = retriever.retrieve_many(items, top_k=top_k) if retriever is not None else [None] * len(items)
+    prompts = builder.build_many(list(items), contexts)
+    return {m: {item.id: s for item, s in zip(items, generator.score_options(prompts, list(items), method=m,
+                                                                            adapter=adapter), strict=True)}
+            for m in methods}
+
+
+def _pride(items, methods, builder, generator, retriever, adapter, top_k) -> Calibration:
+    counts: dict[int, int] = {}
+    for item in items:
+        counts[len(item.options)] = counts.get(len(item.options), 0) + 1
+    sizes = estimation_share(counts, DEFAULT_SHARE)
+    chosen = _lowest_hashes(items, lambda n, total: sizes[n])
+    contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
+    rotations = [option_orders(item, len(item.options)) for item in chosen]
+    shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
+    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
+    priors: dict[str, Correction] = {}
+    for method in methods:
+        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
+        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
+        for (i, order, _), scores in zip(shown, found, strict=True):
+            views[i].append((order, scores))
+        prior = fit_position_prior(method, views)
+        log.info("position prior (%s scoring, %d items): %s", method, prior.items, prior.by_count)
+        priors[method] = prior
+    return Calibration(priors)
+
+
