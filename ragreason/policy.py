@@ -1,17 +1,33 @@
 """The default answer recipe of ``ragreason run`` and the benchmark, chosen by measurement
 (benchmarks/RESULTS.md, "Answer policy"): the letter's log-probability after the direct template's
-answer prefix, with the mean letter probability over the questions divided out (batch calibration),
-and no sampled text. It answers every question, leans on one letter far less than five free samples,
-keeps a fine-tuned adapter's gain and costs 0.05-0.2x of five samples; but on all 600 ProofWriter dev
-items and the whole CLUTRR test split it scored significantly below always answering the commonest
-training letter (the open problem of that section). A model that reasons in text before it
-answers is better served by ``--template reasoning --votes K`` (sampled answers, majority-voted).
+answer prefix, mapped by a letter model fitted on solved examples and balanced to their letter shares
+(fitted calibration), and no sampled text. It answers every question, leans on no letter, costs a
+fraction of five free samples, and turns the packaged model's letter scores, which after dividing out
+the habit point away from the gold on ProofWriter and CLUTRR, into answers at or above the answer prior.
+Without solved examples the habit is divided out instead (batch calibration), which cannot undo that.
+A model that reasons in text before it answers is better served by ``--template reasoning --votes K``
+(sampled answers, majority-voted).
 """
 
 from __future__ import annotations
 
+import logging
+
+log = logging.getLogger(__name__)
+
 DEFAULT_TEMPLATE = "direct"  # a template family: direct-zh or direct-en by the item's language
 DEFAULT_VOTES = 0  # sampled answers per question (0: the option scores alone decide)
 DEFAULT_SCORE = "label"  # option scoring: the letter after the answer prefix
-DEFAULT_CALIBRATION = "batch"  # divide out the mean letter probability over a share of the questions
+DEFAULT_CALIBRATION = "fitted"  # a letter model fitted on solved examples, answers balanced to their shares
+BLIND_CALIBRATION = "batch"  # without solved examples: divide out the mean letter probability over the questions
 DEFAULT_FALLBACK = "score"  # when no vote names an option (votes without a score): the calibrated scores
+
+
+def calibration_for(calibrate: str | None, has_examples: bool) -> str | None:
+    """The calibration to run: ``calibrate``, except that the fitted kind without solved examples becomes
+    ``BLIND_CALIBRATION`` (with a warning)."""
+    if calibrate == "fitted" and not has_examples:
+        log.warning("fitted calibration needs solved examples; without them the letter prior is divided out "
+                    "instead (%s calibration)", BLIND_CALIBRATION)
+        return BLIND_CALIBRATION
+    return calibrate

@@ -116,7 +116,7 @@ class BenchConfig:
     score: str | None = DEFAULT_SCORE  # option scoring: votes = 1 is the scores alone, votes = k adds them as a vote
     fallback: str = DEFAULT_FALLBACK  # what answers the items no vote named an option for: score, prior or none
     permutations: int | str = 1  # option orders per item (cyclic shifts; "all": every one), voted together
-    calibrate: str | None = DEFAULT_CALIBRATION  # divide a letter prior out of option scores: batch, pride or null
+    calibrate: str | None = DEFAULT_CALIBRATION  # correct option scores: fitted (train split), batch, pride, null
     batch_size: int = 64
     seed: int = 0  # the generator's sampling seed
     base_dir: str = "."

@@ -19,7 +19,7 @@ from typing import Any
 from ..data.prior import LetterPrior
 from ..orders import Permutations
 from ..pipeline import answer
-from ..policy import DEFAULT_SCORE
+from ..policy import DEFAULT_SCORE, calibration_for
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
 from ..vote import Fallback
@@ -70,7 +70,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             for arm, served in arms:
                 with stages.time(f"answer {arm.name}"):
                     by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
-                                                        progress, fallback)
+                                                        progress, fallback, _fit_examples(config, arm, split.train))
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
@@ -89,6 +89,19 @@ def _prior(split: Split) -> LetterPrior | None:
         log.warning("no training item has a gold answer: the report has no prior reference")
         return None
     return LetterPrior.fit(split.train)
+
+
+def _fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]:
+    """The solved items the fitted calibration learns from: the training items, less those the arm's adapter
+    was trained on while others remain (a map fitted on an adapter's own training items trusts it too much)."""
+    solved = [i for i in train if i.answer is not None]
+    if arm.adapter is None or not config.finetune.train_limit or config.finetune.train_limit >= len(train):
+        if arm.adapter is not None and config.calibrate == "fitted":
+            log.warning("%s: every training item trained its adapter; the fitted calibration learns from them too",
+                        arm.name)
+        return solved
+    unseen = {i.id for i in train[config.finetune.train_limit:]}
+    return [i for i in solved if i.id in unseen]
 
 
 def _adapters(config, train, retriever, stages: Stages, progress: bool):
@@ -127,9 +140,11 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 
 def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
-            out: Path, progress: bool = True, fallback: Fallback | None = None) -> tuple[list[RunRecord], float]:
+            out: Path, progress: bool = True, fallback: Fallback | None = None,
+            examples: list[Item] | None = None) -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
-    stage timer sees only the items it answers itself)."""
+    stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
+    calibration (without them it falls back to batch calibration)."""
     digest = config.digest()
     path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
@@ -139,7 +154,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
         score=arm.score, fallback=fallback,
         permutations=1 if arm.condition == "competition-baseline" else Permutations.parse(config.permutations),
-        calibrate=config.calibrate,
+        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )

@@ -274,9 +274,9 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
 
     if config.calibrate is not None and config.calibrate not in CALIBRATIONS:
         problems.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or null, got {config.calibrate!r}")
-    if config.calibrate == "batch" and config.permutations != 1:
-        problems.append("calibrate: batch estimates the letter prior of the options as given; with permutations "
-                        "use pride")
+    if config.calibrate in ("batch", "fitted") and config.permutations != 1:
+        problems.append(f"calibrate: {config.calibrate} corrects the scores of the options as given; with "
+                        "permutations use pride")
     if config.score is not None and config.score not in METHODS:
         problems.append(f"score: must be one of {', '.join(METHODS)} or null, got {config.score!r}")
     s = config.sampling

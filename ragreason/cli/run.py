@@ -13,7 +13,14 @@ from ..data.prior import LetterPrior
 from ..generate import BACKENDS, METHODS, make_generator
 from ..models import DEFAULT_MODEL, model_folder
 from ..orders import Permutations
-from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE, DEFAULT_TEMPLATE, DEFAULT_VOTES
+from ..policy import (
+    DEFAULT_CALIBRATION,
+    DEFAULT_FALLBACK,
+    DEFAULT_SCORE,
+    DEFAULT_TEMPLATE,
+    DEFAULT_VOTES,
+    calibration_for,
+)
 from ..retrieve.spec import KINDS
 from ..vote import FALLBACKS, Fallback
 
@@ -44,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl; default: the shipped knowledge/)")
     p.add_argument("--index", help="a saved vector index (from `ragreason index`) instead of --knowledge")
     p.add_argument("--examples", help="solved items (same --format), the most similar retrieved as context")
+    p.add_argument("--train", help="solved items of the same task (same --format), not shown to the model: the fitted "
+                                   "calibration learns from them, the prior reference and --fallback prior count "
+                                   "their golds (default: --examples' items)")
     p.add_argument("--top-k", type=int, default=3)
     p.add_argument("--max-context-tokens", type=int, default=768)
     p.add_argument("--votes", type=int, default=DEFAULT_VOTES,
@@ -62,9 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--constrained", action="store_true",
                    help="every sample is an answer line with a valid letter (structured outputs; no reasoning text)")
     p.add_argument("--calibrate", choices=(*CALIBRATIONS, "none"), default=DEFAULT_CALIBRATION,
-                   help="divide a letter prior estimated on a share of the questions out of option scores (--score "
-                        "and the score fallback): batch (the mean over questions, options as given), pride (under "
-                        f"rotations; the one that works with --permutations), none (default: {DEFAULT_CALIBRATION})")
+                   help="correct option scores (--score and the score fallback): fitted (a letter model fitted on "
+                        "--examples, answers balanced to their letter shares; without --examples: batch), batch "
+                        "(divide out the mean letter probability over the questions, options as given), pride "
+                        "(the position prior under rotations; the one that works with --permutations), none "
+                        f"(default: {DEFAULT_CALIBRATION})")
     p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
@@ -81,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     rejects = Rejects()
     try:
         problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
-        examples = _examples(args)
-        fallback = _fallback(args, examples)
+        examples = _solved(args.examples, args)
+        solved = _solved(args.train, args) or examples
+        fallback = _fallback(args, solved)
         template, closed_world = _prompt(args)
         args.permutations = Permutations.parse(args.permutations)
     except (DataError, FileNotFoundError, ValueError) as error:
@@ -94,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         print(f"error: {args.data}: no questions")
         return 1
-    answers = _answer(args, items, examples, fallback, template, closed_world)
-    _summary(args, items, answers, examples)
+    answers = _answer(args, items, examples, solved, fallback, template, closed_world)
+    _summary(args, items, answers, solved)
     if args.submission:
         from ..data.submission import write_submission
 
@@ -107,18 +120,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _examples(args: argparse.Namespace):
-    if not args.examples:
+def _solved(path: str | None, args: argparse.Namespace):
+    """The items of ``path`` that have a gold answer (None without a path)."""
+    if not path:
         return None
     from ..data import load_items
 
-    solved = [i for i in load_items(args.examples, args.format, strict=not args.lenient) if i.answer is not None]
+    solved = [i for i in load_items(path, args.format, strict=not args.lenient) if i.answer is not None]
     if not solved:
-        raise ValueError(f"{args.examples}: no item with an answer to use as an example")
+        raise ValueError(f"{path}: no item with an answer to use as an example")
     return solved
 
 
-def _answer(args: argparse.Namespace, items, examples, fallback: Fallback, template: str, closed_world: bool):
+def _answer(args: argparse.Namespace, items, examples, solved, fallback: Fallback, template: str,
+            closed_world: bool):
     from ..pipeline import Sampling, answer
     from ..prompt import PromptBuilder
 
@@ -129,14 +144,14 @@ def _answer(args: argparse.Namespace, items, examples, fallback: Fallback, templ
     generator = _generator(args, model)
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
                         constrained=args.constrained)
-    calibrate = None if args.calibrate == "none" else args.calibrate
-    if calibrate == "batch" and args.permutations.k != 1:
-        log.warning("--calibrate batch does not apply across option orders; using pride with --permutations")
+    calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, bool(solved))
+    if calibrate in ("batch", "fitted") and args.permutations.k != 1:
+        log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
         calibrate = "pride"
     try:
         return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
                       score=_score(args), fallback=fallback, adapter="adapter" if args.adapter else None,
-                      permutations=args.permutations, calibrate=calibrate,
+                      permutations=args.permutations, calibrate=calibrate, examples=solved,
                       out=args.out,
                       batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
                       record_extra=lambda item, a: {"gold": item.answer})
@@ -179,7 +194,7 @@ def _fallback(args: argparse.Namespace, examples) -> Fallback:
     if args.fallback != "prior":
         return Fallback(args.fallback, method=_score(args) or DEFAULT_SCORE)
     if not examples:
-        raise ValueError("--fallback prior needs --examples (solved items to learn the answer prior from)")
+        raise ValueError("--fallback prior needs --train or --examples (solved items to learn the answer prior from)")
     return Fallback("prior", LetterPrior.fit(examples))
 
 
@@ -204,7 +219,7 @@ def _generator(args: argparse.Namespace, model: Path):
     return make_generator(args.backend, model, adapters=adapters, name=args.model)
 
 
-def _summary(args: argparse.Namespace, items, answers, examples) -> None:
+def _summary(args: argparse.Namespace, items, answers, solved) -> None:
     answered = sum(a.choice is not None for a in answers)
     abstained = sum(a.abstentions for a in answers)
     print(f"answers: {args.out} ({len(answers)} questions, {answered} answered, {abstained} unreadable votes)")
@@ -217,10 +232,10 @@ def _summary(args: argparse.Namespace, items, answers, examples) -> None:
     right = [a.choice == i.answer for i, a in scored]
     print(f"accuracy on the {len(scored)} questions with a gold answer: {sum(right) / len(scored):.3f}")
     golds = [i for i, _ in scored]
-    solved = [i for i in examples or () if i.answer is not None]
     prior = LetterPrior.fit(solved or golds)
     by_prior = [prior.choice(i) == i.answer for i in golds]
-    source = "--examples" if solved else "these golds themselves (in-sample: a bound no constant answer beats)"
+    in_sample = "these golds themselves (in-sample: a bound no constant answer beats)"
+    source = ("--train" if args.train else "--examples") if solved else in_sample
     test = paired(right, by_prior)
     print(f"references: chance {chance_accuracy(golds):.3f}; prior {sum(by_prior) / len(golds):.3f} "
           f"(the commonest letter per option count of {source}); vs prior {100 * test.diff.value:+.1f} pp, "

@@ -148,11 +148,29 @@ def test_by_default_one_vote_is_the_calibrated_letter_scores(tmp_path, tiny_mode
         del raw[key]
     (tmp_path / "bench.yaml").write_text(yaml.safe_dump(raw))
     default = load_config(tmp_path / "bench.yaml")
-    assert (default.score, default.calibrate, default.fallback) == ("label", "batch", "score")
+    assert (default.score, default.calibrate, default.fallback) == ("label", "fitted", "score")
     base1 = arms_for(default)[0]
     assert base1.sampling.n == 0 and base1.score == "label"
     gen = FakeGenerator(scores=lambda p, item, m: {x: (0.5 if x == "A" else 0.0) + (0.2 if x == item.answer else 0.0)
                                                    for x in item.letters})
-    records = run_arm(default, base1, ITEMS, gen, None, tmp_path / "out", progress=False)[0]
-    assert all(r.correct for r in records)  # the habit for "A" divided out, the gold's edge left
+    blind = run_arm(default, base1, ITEMS, gen, None, tmp_path / "blind", progress=False)[0]
+    assert all(r.correct for r in blind)  # no solved examples: batch calibration, the habit for "A" divided out
+    solved = [Item(f"t{i}", f"Solved {i}?", ("red", "green", "blue"), "ABC"[i % 3]) for i in range(60)]
+    fitted = run_arm(default, base1, ITEMS, gen, None, tmp_path / "fitted", progress=False, examples=solved)[0]
+    assert all(r.correct for r in fitted)  # the map fitted on the solved items
     assert default.digest() != cfg.digest()
+
+
+def test_an_adapters_arm_fits_its_calibration_on_training_items_the_adapter_did_not_see(tmp_path, tiny_model_dir):
+    from dataclasses import replace
+
+    from ragreason.bench.run import _fit_examples
+
+    cfg = config(tmp_path, tiny_model_dir)
+    train = [Item(f"t{i}", "?", ("x", "y"), "AB"[i % 2]) for i in range(10)]
+    base = arms_for(cfg)[0]
+    ft = replace(base, condition="ft", adapter="ft")
+    limited = replace(cfg, finetune=replace(cfg.finetune, train_limit=6))
+    assert [i.id for i in _fit_examples(limited, ft, train)] == ["t6", "t7", "t8", "t9"]
+    assert len(_fit_examples(limited, base, train)) == 10
+    assert len(_fit_examples(cfg, ft, train)) == 10  # every item trained the adapter: nothing else to fit on
