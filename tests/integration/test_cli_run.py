@@ -64,6 +64,15 @@ def test_the_default_recipe_answers_every_question_by_calibrated_letter_scores(t
     assert len(records) == 40 and all(r["choice"] in ("A", "B", "C") for r in records)
     assert all(r["generations"] == [] and r["by_source"] == {"score:label": {r["choice"]: 1}} for r in records)
     assert "0 unanswered" in capsys.readouterr().out
+    train = tmp_path / "train.json"  # solved items of the same task: the fitted calibration learns from them
+    train.write_text(json.dumps(json.loads((shared_data / "logic_lm" / "ProofWriter_train.json").read_text())[:60]))
+    fitted = tmp_path / "fitted.jsonl"
+    assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "40", "--train", str(train),
+                 "--out", str(fitted), "--no-progress"]) == 0
+    assert "the commonest letter per option count of --train" in capsys.readouterr().out
+    again = [json.loads(line) for line in fitted.read_text().splitlines()]
+    assert len(again) == 40 and all(r["choice"] in ("A", "B", "C") for r in again)
+    assert again[0]["run_key"] != records[0]["run_key"]  # the fitted calibration, not the batch one
     assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--votes", "0", "--score", "none",
                  "--out", str(tmp_path / "b.jsonl")]) == 1
     assert "--votes 0 needs --score" in capsys.readouterr().out
@@ -73,7 +82,7 @@ def test_a_prior_fallback_needs_solved_examples(tmp_path, capsys):
     data = tmp_path / "q.jsonl"
     data.write_text('{"id": "p1", "problem": "P", "questions": [{"question": "Q?", "options": ["x", "y"]}]}\n')
     assert main(["run", "--data", str(data), "--out", str(tmp_path / "a.jsonl"), "--fallback", "prior"]) == 1
-    assert "--fallback prior needs --examples" in capsys.readouterr().out
+    assert "--fallback prior needs --train or --examples" in capsys.readouterr().out
     assert not (tmp_path / "a.jsonl").exists()
 
 
