@@ -97,8 +97,8 @@ def _fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item
     solved = [i for i in train if i.answer is not None]
     if arm.adapter is None or not config.finetune.train_limit or config.finetune.train_limit >= len(train):
         if arm.adapter is not None and config.calibrate == "fitted":
-            log.warning("%s: every training item trained its adapter; the fitted calibration learns from them too",
-                        arm.name)
+            log.info("%s: every training item trained its adapter; the fitted calibration learns from them too",
+                     arm.name)
         return solved
     unseen = {i.id for i in train[config.finetune.train_limit:]}
     return [i for i in solved if i.id in unseen]

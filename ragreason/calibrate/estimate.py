@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,13 +86,29 @@ def _lowest_hashes(items: Sequence[Item], size) -> list[Item]:
     return [item for n, group in by_count.items() for item in group[: size(n, len(group))]]
 
 
+_SCORED: weakref.WeakKeyDictionary[Any, dict[tuple, dict[str, float]]] = weakref.WeakKeyDictionary()
+
+
 def _score(items, methods, builder, generator, retriever, adapter, top_k) -> dict[str, dict[str, dict[str, float]]]:
-    """Raw scores per method and item id, options as given."""
+    """Raw scores per method and item id, options as given. A prompt this generator already scored (the same
+    solved examples for every arm of a benchmark) is not scored again."""
+    items = list(items)
     contexts = retriever.retrieve_many(items, top_k=top_k) if retriever is not None else [None] * len(items)
-    prompts = builder.build_many(list(items), contexts)
-    return {m: {item.id: s for item, s in zip(items, generator.score_options(prompts, list(items), method=m,
-                                                                            adapter=adapter), strict=True)}
-            for m in methods}
+    prompts = builder.build_many(items, contexts)
+    try:
+        memo = _SCORED.setdefault(generator, {})
+    except TypeError:  # a generator that cannot be weakly referenced: no memory between calls
+        memo = {}
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    for method in methods:
+        keys = [(adapter, method, json.dumps([p.messages, i.options])) for p, i in zip(prompts, items, strict=True)]
+        todo = [k for k, key in enumerate(keys) if key not in memo]
+        if todo:
+            scores = generator.score_options([prompts[k] for k in todo], [items[k] for k in todo], method=method,
+                                             adapter=adapter)
+            memo.update((keys[k], s) for k, s in zip(todo, scores, strict=True))
+        found[method] = {item.id: memo[key] for item, key in zip(items, keys, strict=True)}
+    return found
 
 
 def _pride(items, methods, builder, generator, retriever, adapter, top_k) -> Calibration:

@@ -50,7 +50,7 @@ def test_the_fitted_map_learns_a_swap_that_dividing_out_a_prior_cannot_undo():
 def test_the_fitted_answers_are_balanced_to_the_examples_letter_shares():
     """A model with a strong "A" habit and no evidence at all: the fitted map alone would answer the commonest
     letter of the examples everywhere; balanced, each letter gets its share of the examples' golds."""
-    examples = [Item(f"e{i}", "?", OPTIONS, "ABBC"[i % 4]) for i in range(200)]  # A 1/4, B 1/2, C 1/4
+    examples = [Item(f"e{i}", f"Solved {i}?", OPTIONS, "ABBC"[i % 4]) for i in range(200)]  # A 1/4, B 1/2, C 1/4
     test = items("t", 120, 3)
 
     def habit(prompt, item, method):
@@ -101,3 +101,21 @@ def test_fitted_calibration_checks_its_examples_and_keys_them():
                                  None, None, calibrate="fitted", examples=solved)
     assert key(examples) != key(examples[:-1])
     assert key(examples) == key(list(reversed(examples)))
+
+
+def test_solved_examples_are_scored_once_per_generator_however_many_calls_fit_on_them():
+    examples, test = items("e", 60, 6), items("t", 20, 7)
+    golds = {i.id: i.answer for i in examples + test}
+
+    class Counting(FakeGenerator):
+        scored: list[str] = []
+
+        def score_options(self, prompts, items, method="text", adapter=None):
+            self.scored += [i.id for i in items]
+            return super().score_options(prompts, items, method=method, adapter=adapter)
+
+    generator = Counting(scores=swapped_scores(golds))
+    for _ in range(2):
+        answer(test, builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
+               calibrate="fitted", examples=examples, progress=False)
+    assert Counter(generator.scored) == Counter([i.id for i in examples + test])
