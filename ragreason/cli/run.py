@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"(default: {DEFAULT_SCORE})")
     p.add_argument("--fallback", choices=FALLBACKS, default=DEFAULT_FALLBACK,
                    help="answer the questions no vote named an option for: by calibrated option scores (--score's "
-                        "method, else label), by the prior of --examples' golds, or not at all "
+                        "method, else label), by the prior of --train's golds, or not at all "
                         f"(default: {DEFAULT_FALLBACK})")
     p.add_argument("--permutations", default="1", metavar="K|all",
                    help="show each question under K cyclic shifts of its options (all: every shift) and vote across "
@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="every sample is an answer line with a valid letter (structured outputs; no reasoning text)")
     p.add_argument("--calibrate", choices=(*CALIBRATIONS, "none"), default=DEFAULT_CALIBRATION,
                    help="correct option scores (--score and the score fallback): fitted (a letter model fitted on "
-                        "--examples, answers balanced to their letter shares; without --examples: batch), batch "
+                        "--train or --examples, answers balanced to their letter shares; without them: batch), batch "
                         "(divide out the mean letter probability over the questions, options as given), pride "
                         "(the position prior under rotations; the one that works with --permutations), none "
                         f"(default: {DEFAULT_CALIBRATION})")
