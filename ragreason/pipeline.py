@@ -22,6 +22,7 @@ from .calibrate import (
     DEFAULT_SHARE,
     FIT_C,
     FIT_ITEMS,
+    MAX_PRICE,
     MIN_BALANCE,
     MIN_FIT,
     Calibration,
@@ -336,7 +337,7 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     elif calibrate == "fitted":
         solved = sorted((e.id, e.answer) for e in examples or ())
         settings["calibrate"] = {"method": "fitted", "fit_items": FIT_ITEMS, "min_fit": MIN_FIT, "C": FIT_C,
-                                 "min_balance": MIN_BALANCE, "pseudo_items": BATCH_PSEUDO,
+                                 "min_balance": MIN_BALANCE, "max_price": MAX_PRICE, "pseudo_items": BATCH_PSEUDO,
                                  "examples": hashlib.sha1(json.dumps(solved).encode()).hexdigest()[:16]}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}

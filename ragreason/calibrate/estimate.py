@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from ..data.prior import LetterPrior
 from ..orders import Order, option_orders, reorder
 from ..types import Item, text_id
 from .balance import balance_offsets
-from .fitted import FIT_ITEMS, MIN_BALANCE, FittedCorrection, LetterModel
+from .fitted import FIT_ITEMS, MAX_PRICE, MIN_BALANCE, FittedCorrection, LetterModel
 from .position import (
     DEFAULT_SHARE,
     PositionPrior,
@@ -67,11 +68,13 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
                 continue
             models[n] = model
             answered = [i for i in items if len(i.options) == n]
-            if len(answered) >= MIN_BALANCE:
-                posteriors = [model.log_posterior(scored[method][i.id]) for i in answered]
+            if len(answered) >= MIN_BALANCE:  # the evidence (posterior over prior) balanced; the prices add the prior
                 letters = answered[0].letters
-                offsets[n] = balance_offsets([[p[letter] for letter in letters] for p in posteriors],
-                                             [shares[n][letter] for letter in letters])
+                prior = [math.log(shares[n][letter]) for letter in letters]
+                evidence = [[p[letter] - prior[j] for j, letter in enumerate(letters)]
+                            for p in (model.log_posterior(scored[method][i.id]) for i in answered)]
+                prices = balance_offsets(evidence, [shares[n][letter] for letter in letters], MAX_PRICE)
+                offsets[n] = tuple(prior[j] + prices[j] for j in range(n))
         log.info("fitted letter map (%s scoring): option counts %s from %s examples; balancing prices %s", method,
                  sorted(models), {n: m.examples for n, m in models.items()}, offsets)
         priors[method] = FittedCorrection(method, models, offsets, batch[method])

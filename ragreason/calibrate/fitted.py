@@ -6,9 +6,15 @@ Dividing out a constant letter prior (``position``) assumes that what is left po
 small model it may not: on ProofWriter the packaged 135M model's batch-calibrated letters swap True and
 False more often than not, and fall below chance (benchmarks/RESULTS.md, "Answer policy"). A map fitted
 on examples with golds learns what the letter scores really say (a swap included) and their letter
-habit at once; balancing the answers (``balance``) then keeps a weak map from answering every item
-with the examples' commonest letter. A fine-tuned model whose letters are right needs no swap and is
-mapped nearly as it is.
+habit at once. Its posterior over the examples' letter shares (the evidence) is then balanced to
+those shares (``balance``, at a price of at most ``MAX_PRICE`` nats per answer off a letter's budget):
+a weak map does not answer every item with the examples' commonest letter, and the confident answers
+of a fine-tuned model stay in place.
+
+``MAX_PRICE`` was chosen on training items alone (two halves of ProofWriter's and CLUTRR's training
+items with the packaged model, and of the ProofWriter items a 960-item LoRA did not train on): at
+0.1 nats CLUTRR kept a 15 pp letter gap, at 0.25 every base-model set was balanced (gaps 5-7 pp) and
+the LoRA kept 61.3% against 62.7% unbalanced; at 0.5 the LoRA fell to 55.3%.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ FIT_ITEMS = 300  # solved examples scored per option count, at most
 MIN_FIT = 30  # fewer examples of an option count, or one without every letter among its golds: batch calibration
 FIT_C = 1.0  # the regression's inverse L2 strength (scikit-learn's default)
 MIN_BALANCE = 30  # items of an option count below which answers are not balanced (a balance of few is noise)
+MAX_PRICE = 0.25  # nats per answer off a letter's budget (prices differ by <= 2x that; chosen on training items)
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,10 @@ class LetterModel:
 
 @dataclass(frozen=True)
 class FittedCorrection:
-    """The fitted map per option count (``models``), each followed by its balancing prices (``offsets``,
-    per letter; none for an option count with fewer than ``MIN_BALANCE`` items); option counts without a
-    model are batch-calibrated (``fallback``)."""
+    """The fitted map per option count (``models``), each followed by its offsets per letter: the log of
+    the examples' share of the letter (the posterior becomes the evidence) plus the letter's balancing
+    price, none for an option count with fewer than ``MIN_BALANCE`` items; option counts without a model
+    are batch-calibrated (``fallback``)."""
 
     method: str
     models: dict[int, LetterModel]
@@ -83,7 +91,7 @@ class FittedCorrection:
     fallback: PositionPrior
 
     def debias(self, scores: Mapping[str, float]) -> dict[str, float]:
-        """Scores per letter (letters as given): the fitted log posterior less the letter's price."""
+        """Scores per letter (letters as given): the fitted log posterior less the letter's offset."""
         model = self.models.get(len(scores))
         if model is None:
             return self.fallback.debias(scores)

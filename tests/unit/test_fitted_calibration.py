@@ -71,6 +71,12 @@ def test_balance_offsets_split_the_answers_by_the_shares_and_keep_the_clear_ones
     chosen = [max(range(4), key=lambda j: row[j] - prices[j]) for row in rows]
     assert [abs(chosen.count(j) - 400 * s) <= 2 for j, s in enumerate([0.4, 0.2, 0.2, 0.2])] == [True] * 4
     assert chosen[0] == 2 and sum(prices) == pytest.approx(0.0, abs=1e-9)
+    capped = balance_offsets(rows, [0.4, 0.2, 0.2, 0.2], max_price=0.1)  # at a bounded price: partly balanced
+    assert max(capped) - min(capped) <= 0.2 + 1e-9
+    moved = [max(range(4), key=lambda j: row[j] - capped[j]) for row in rows]
+    assert all(m == max(range(4), key=lambda j: row[j]) for m, row in zip(moved, rows, strict=True)
+               if sorted(row)[-1] - sorted(row)[-2] > 0.2)  # a margin above twice the price is never moved
+    assert chosen.count(0) < moved.count(0) < sum(row.index(max(row)) == 0 for row in rows)
     with pytest.raises(ValueError, match="sum to 1"):
         balance_offsets(rows, [0.5, 0.2, 0.2, 0.2])
     with pytest.raises(ValueError, match="one row of 3"):
