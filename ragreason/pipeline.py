@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .calibrate import (
+    AS_GIVEN,
     BATCH_PSEUDO,
     BATCH_SHARE,
     CALIBRATIONS,
@@ -135,7 +136,7 @@ def answer(
     if calibrate is not None and calibrate not in CALIBRATIONS:
         raise ValueError(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {calibrate!r}")
     permutations = permutations if isinstance(permutations, Permutations) else Permutations.parse(permutations)
-    if calibrate in ("batch", "fitted") and permutations.k != 1:
+    if calibrate in AS_GIVEN and permutations.k != 1:
         raise ValueError(f"{calibrate} calibration corrects the scores of the options as given; with several "
                          "option orders use calibrate='pride'")
     if prior is not None and calibrate in (None, "fitted"):

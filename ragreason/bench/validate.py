@@ -270,11 +270,11 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
 
     if config.fallback not in FALLBACKS:
         problems.append(f"fallback: must be one of {', '.join(FALLBACKS)}, got {config.fallback!r}")
-    from ..calibrate import CALIBRATIONS
+    from ..calibrate import AS_GIVEN, CALIBRATIONS
 
     if config.calibrate is not None and config.calibrate not in CALIBRATIONS:
         problems.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or null, got {config.calibrate!r}")
-    if config.calibrate in ("batch", "fitted") and config.permutations != 1:
+    if config.calibrate in AS_GIVEN and config.permutations != 1:
         problems.append(f"calibrate: {config.calibrate} corrects the scores of the options as given; with "
                         "permutations use pride")
     if config.score is not None and config.score not in METHODS:

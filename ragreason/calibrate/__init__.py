@@ -11,7 +11,7 @@ the items' raw scores, which then answer the items: nothing is scored twice.
 """
 
 from .balance import balance_offsets
-from .estimate import CALIBRATIONS, Calibration, Correction, estimate_priors
+from .estimate import AS_GIVEN, CALIBRATIONS, Calibration, Correction, estimate_priors
 from .fitted import FIT_C, FIT_ITEMS, MAX_PRICE, MIN_BALANCE, MIN_FIT, FittedCorrection, LetterModel
 from .position import (
     BATCH_PSEUDO,
@@ -26,7 +26,8 @@ from .position import (
 )
 
 __all__ = [
-    "BATCH_PSEUDO", "BATCH_SHARE", "CALIBRATIONS", "DEFAULT_SHARE", "FIT_C", "FIT_ITEMS", "MAX_PRICE", "MIN_BALANCE",
-    "MIN_FIT", "MIN_ITEMS", "Calibration", "Correction", "FittedCorrection", "LetterModel", "PositionPrior",
-    "balance_offsets", "estimate_priors", "estimation_share", "fit_batch_prior", "fit_position_prior", "log_softmax",
+    "AS_GIVEN", "BATCH_PSEUDO", "BATCH_SHARE", "CALIBRATIONS", "DEFAULT_SHARE", "FIT_C", "FIT_ITEMS", "MAX_PRICE",
+    "MIN_BALANCE", "MIN_FIT", "MIN_ITEMS", "Calibration", "Correction", "FittedCorrection", "LetterModel",
+    "PositionPrior", "balance_offsets", "estimate_priors", "estimation_share", "fit_batch_prior",
+    "fit_position_prior", "log_softmax",
 ]

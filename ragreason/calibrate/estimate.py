@@ -26,6 +26,7 @@ from .position import (
 log = logging.getLogger(__name__)
 
 CALIBRATIONS = ("batch", "fitted", "pride")
+AS_GIVEN = ("batch", "fitted")  # the kinds that correct the scores of the options as given (not across orders)
 Correction = PositionPrior | FittedCorrection
 
 

@@ -7,7 +7,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..calibrate import CALIBRATIONS
+from ..calibrate import AS_GIVEN, CALIBRATIONS
 from ..data import FORMATS
 from ..data.prior import LetterPrior
 from ..generate import BACKENDS, METHODS, make_generator
@@ -145,7 +145,7 @@ def _answer(args: argparse.Namespace, items, examples, solved, fallback: Fallbac
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
                         constrained=args.constrained)
     calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, bool(solved))
-    if calibrate in ("batch", "fitted") and args.permutations.k != 1:
+    if calibrate in AS_GIVEN and args.permutations.k != 1:
         log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
         calibrate = "pride"
     try:
