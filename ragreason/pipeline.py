@@ -20,6 +20,7 @@ from .calibrate import (
     BATCH_PSEUDO,
     BATCH_SHARE,
     CALIBRATIONS,
+    CV_FOLDS,
     DEFAULT_SHARE,
     FIT_C,
     FIT_ITEMS,
@@ -281,7 +282,10 @@ def _sample(generator, prompts, items, sampling: Sampling, adapter) -> list[list
 def _batches(items: list[Item], size: int, progress: bool):
     from tqdm.auto import tqdm
 
-    with tqdm(total=len(items), desc="answering", unit="item", disable=not progress or not items) as bar:
+    from .console import stream
+
+    with tqdm(total=len(items), desc="answering", unit="item", disable=not progress or not items,
+              file=stream()) as bar:
         for start in range(0, len(items), size):
             batch = items[start: start + size]
             yield batch
@@ -336,10 +340,10 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     elif calibrate == "batch":
         settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "pseudo_items": BATCH_PSEUDO}
     elif calibrate == "fitted":
-        solved = sorted((e.id, e.answer) for e in examples or ())
+        solved = hashlib.sha1(json.dumps(sorted((e.id, e.answer) for e in examples or ())).encode()).hexdigest()
         settings["calibrate"] = {"method": "fitted", "fit_items": FIT_ITEMS, "min_fit": MIN_FIT, "C": FIT_C,
                                  "min_balance": MIN_BALANCE, "max_price": MAX_PRICE, "pseudo_items": BATCH_PSEUDO,
-                                 "examples": hashlib.sha1(json.dumps(solved).encode()).hexdigest()[:16]}
+                                 "cv_folds": CV_FOLDS, "examples": solved[:16]}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]

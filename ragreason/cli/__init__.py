@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
+
+from .. import console
 
 # Subcommand modules, in the order ``--help`` lists them. Each defines ``register(subparsers)``,
 # which adds its parser and sets ``func`` (a callable taking the parsed args, returning an exit code).
-COMMANDS = ["demo", "run", "validate_data", "synth", "finetune", "index", "bench", "serve"]
+COMMANDS = ["demo", "run", "validate_data", "synth", "finetune", "index", "bench", "curve", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,11 +23,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. Quiet unless ``-v``: engine logs go to the file the subcommand names with
+    ``set_defaults(log_to=lambda args: path)`` (named at the end), the rest to no file."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    if args.verbose:
+        console.configure_verbose(args.verbose)
+        return int(args.func(args) or 0)
+    log_to = getattr(args, "log_to", None)
+    with console.quiet(log_to(args) if log_to else None) as log_file:
+        try:
+            code = int(args.func(args) or 0)
+        finally:
+            if log_file is not None:
+                print(f"engine logs: {log_file}", file=console.stream())
+    return code
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..bench.config import ConfigError
 
@@ -11,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="run a benchmark of RAG vs fine-tuning vs both, with voting")
     bench.add_argument("config", help="the YAML config (see benchmarks/configs/)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bars")
-    bench.set_defaults(func=run_bench_command)
+    bench.set_defaults(func=run_bench_command, log_to=lambda args: Path(args.config).with_suffix(".log"))
     validate = sub.add_parser("validate", help="check a benchmark config without loading any model")
     validate.add_argument("config")
     validate.set_defaults(func=validate_command)

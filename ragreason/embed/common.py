@@ -49,8 +49,11 @@ def batched(
 ) -> np.ndarray:
     from tqdm.auto import tqdm
 
+    from ..console import stream
+
     parts = []
-    with tqdm(total=len(texts), desc=f"embedding ({name})", disable=len(texts) < PROGRESS_MIN) as bar:
+    with tqdm(total=len(texts), desc=f"embedding ({name})", disable=len(texts) < PROGRESS_MIN,
+              file=stream()) as bar:
         for start in range(0, len(texts), batch_size):
             parts.append(np.asarray(encode(texts[start : start + batch_size]), dtype=np.float32))
             bar.update(len(parts[-1]))

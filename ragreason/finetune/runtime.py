@@ -103,7 +103,8 @@ def top_layer_indices(model: Any, top: int | None, base_model: str) -> list[int]
     return list(range(count - top, count))
 
 
-def training_args(spec: TrainSpec, checkpoints: Path, *, device: str, precision: str, progress: bool) -> Any:
+def training_args(spec: TrainSpec, checkpoints: Path, *, device: str, precision: str) -> Any:
+    """The Trainer's arguments; its own progress bar is off (``progress.step_bar`` draws ours)."""
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -113,7 +114,7 @@ def training_args(spec: TrainSpec, checkpoints: Path, *, device: str, precision:
         warmup_steps=spec.warmup, weight_decay=spec.weight_decay, lr_scheduler_type="linear",
         logging_steps=spec.logging_steps, save_strategy="steps", save_steps=spec.save_steps,
         save_total_limit=spec.save_total_limit, seed=spec.seed, bf16=precision == "bf16",
-        use_cpu=device == "cpu", report_to="none", remove_unused_columns=False, disable_tqdm=not progress,
+        use_cpu=device == "cpu", report_to="none", remove_unused_columns=False, disable_tqdm=True,
         include_num_input_tokens_seen="non_padding", gradient_checkpointing=spec.gradient_checkpointing,
         dataloader_num_workers=0,
         train_sampling_strategy="group_by_length" if spec.group_by_length else "random",

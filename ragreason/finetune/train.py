@@ -20,6 +20,7 @@ from . import runtime
 from .evaluate import Evaluator, LiveGenerator
 from .examples import Collator, encode_examples
 from .info import AdapterInfo, data_hash, library_versions, model_fingerprint
+from .progress import step_bar
 from .raft import raft_contexts
 from .spec import LoraSpec, TrainSpec
 
@@ -166,10 +167,15 @@ def _trainer(model, tokenizer, encoding, spec, out, device, precision, progress,
     from .trainer import RagreasonTrainer
 
     rows = [{"input_ids": list(e.input_ids), "labels": list(e.labels)} for e in encoding.examples]
-    args = runtime.training_args(spec, out / CHECKPOINTS, device=device, precision=precision, progress=progress)
-    return RagreasonTrainer(model=model, args=args, train_dataset=rows,
-                            data_collator=Collator(tokenizer.pad_token_id), callbacks=callbacks,
-                            answer_logits_only=spec.answer_logits_only)
+    from transformers import PrinterCallback
+
+    args = runtime.training_args(spec, out / CHECKPOINTS, device=device, precision=precision)
+    trainer = RagreasonTrainer(model=model, args=args, train_dataset=rows,
+                               data_collator=Collator(tokenizer.pad_token_id),
+                               callbacks=[*callbacks, step_bar("fine-tuning", progress)],
+                               answer_logits_only=spec.answer_logits_only)
+    trainer.remove_callback(PrinterCallback)
+    return trainer
 
 
 def _start(checkpoint: str | None) -> dict[str, Any]:

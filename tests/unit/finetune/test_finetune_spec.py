@@ -65,8 +65,7 @@ def test_finetune_rejects_bad_input_before_loading_anything(tmp_path):
 def test_length_grouping_reaches_the_trainer(tmp_path):
     from ragreason.finetune import runtime
 
-    grouped = runtime.training_args(TrainSpec(), tmp_path, device="cpu", precision="fp32", progress=False)
-    plain = runtime.training_args(TrainSpec(group_by_length=False), tmp_path, device="cpu", precision="fp32",
-                                  progress=False)
+    grouped = runtime.training_args(TrainSpec(), tmp_path, device="cpu", precision="fp32")
+    plain = runtime.training_args(TrainSpec(group_by_length=False), tmp_path, device="cpu", precision="fp32")
     assert grouped.train_sampling_strategy == "group_by_length"
     assert plain.train_sampling_strategy == "random"
