@@ -15,9 +15,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import tempfile
 import time
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -64,6 +66,7 @@ class VLLMGenerator:
         self.progress = progress
         self._lora_ids = {spec.name: i for i, spec in enumerate(self.adapters, start=1)}
         self._llm: Any = None
+        self._scratch: tempfile.TemporaryDirectory | None = None
 
     # -- the engine ---------------------------------------------------------------------------
     @property
@@ -90,7 +93,10 @@ class VLLMGenerator:
         kwargs = self.options.engine_kwargs(self.adapters, self.model)
         log.info("starting vLLM on %s with %s", self.model, kwargs)
         started = time.perf_counter()
-        with hidden_modules():  # numba/llvmlite (loaded by bm25s) break vLLM's start-up scan
+        # vLLM's rendezvous file (vllm_dist_<hex>) goes to tempfile's folder and is never removed: give it
+        # a folder of the engine's own, removed on close() (or at exit).
+        self._scratch = tempfile.TemporaryDirectory(prefix="ragreason-vllm-")
+        with hidden_modules(), _tempdir(self._scratch.name):  # numba/llvmlite (bm25s) break vLLM's start-up scan
             llm = LLM(model=self.model, **kwargs)
         log.info("vLLM ready in %.1f s", time.perf_counter() - started)
         VLLMGenerator._live = weakref.ref(self)
@@ -109,6 +115,9 @@ class VLLMGenerator:
         from vllm.distributed import cleanup_dist_env_and_memory
 
         cleanup_dist_env_and_memory()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
     def __enter__(self) -> VLLMGenerator:
         return self
@@ -215,3 +224,14 @@ class VLLMGenerator:
             [out.prompt_logprobs[j][seq[j]].logprob for j in range(start, len(seq))]
             for out, seq, start in zip(outputs, sequences, starts, strict=True)
         ]
+
+
+@contextmanager
+def _tempdir(folder: str) -> Iterator[None]:
+    """``tempfile``'s folder is ``folder`` for the block."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved

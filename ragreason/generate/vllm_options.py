@@ -12,7 +12,7 @@ import importlib.metadata
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,13 @@ def vllm_on_cpu() -> bool:
 
 
 def vllm_env(model: str | Path) -> dict[str, str]:
-    """Environment defaults for a vLLM engine: no usage reports, a cache folder of ours, no hub
-    access for a local model folder. Values already set by the user win."""
+    """Environment defaults for a vLLM engine: no usage reports, cache folders of ours (vLLM's, and torch
+    inductor's compiled kernels, which would go to the temp folder), no hub access for a local model
+    folder. Values already set by the user win."""
     from ..models import ragreason_home
 
-    env = {"VLLM_NO_USAGE_STATS": "1", "VLLM_CACHE_ROOT": str(ragreason_home() / "vllm")}
+    env = {"VLLM_NO_USAGE_STATS": "1", "VLLM_CACHE_ROOT": str(ragreason_home() / "vllm"),
+           "TORCHINDUCTOR_CACHE_DIR": str(ragreason_home() / "torchinductor")}
     if Path(model).expanduser().is_dir():
         env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     return {k: os.environ.get(k, v) for k, v in env.items()}
@@ -151,3 +153,9 @@ def fit_context(max_model_len: int | None, model: str | Path | None) -> int | No
         log.info("max_model_len %d is longer than %s's context; using %d", max_model_len, model, limit)
         return limit
     return max_model_len
+
+
+def served_dtype(settings: Mapping[str, Any]) -> str:
+    """The dtype an engine with these settings (a config's ``model.options``) loads weights in; "auto": the
+    checkpoint's own."""
+    return EngineOptions(dtype=settings.get("dtype", "auto"), device=settings.get("device", "auto")).engine_dtype()

@@ -4,6 +4,9 @@ one in-process engine at a time."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from ragreason.generate import GenerationError, UnknownAdapterError, VLLMGenerator
@@ -108,7 +111,10 @@ def test_one_in_process_engine_at_a_time_then_close_frees_it(vllm, tiny_model_di
     with pytest.raises(GenerationError, match="close\\(\\) it first"):
         _ = other.llm
     vllm.close()
+    before = set(Path(tempfile.gettempdir()).iterdir())
     with other:
         out = other.generate(PROMPTS[:2], max_tokens=4)
         assert len(out) == 2 and out[0][0].model == str(tiny_model_dir)
     assert other._llm is None
+    left = {p.name for p in set(Path(tempfile.gettempdir()).iterdir()) - before}
+    assert not {name for name in left if name.startswith(("vllm_dist_", "ragreason-vllm-", "torchinductor"))}
