@@ -28,6 +28,7 @@ from ragreason.bench.split import seeded_sample, split_by_problem
 from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, chance_accuracy, load_items
 from ragreason.generate import VLLMGenerator
+from ragreason.generate.vllm_options import served_dtype
 from ragreason.models import default_llm_path
 from ragreason.orders import Permutations
 from ragreason.paths import shared_data_dir
@@ -208,7 +209,7 @@ def main() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     model, adapters = default_llm_path(), {"adapter": args.adapter} if args.adapter else None
     if args.adapter and args.merged:
-        model, adapters = merged_model(Path(args.adapter)), None
+        model, adapters = merged_model(Path(args.adapter), served_dtype({})), None
     with VLLMGenerator(model, adapters=adapters) as generator:
         for name in args.sets:
             print("\n".join(run_set(name, args.recipes, Path(args.runs), generator, args.limit, args.first,

@@ -78,6 +78,7 @@ def effect(args: argparse.Namespace) -> None:
     from ragreason.bench.stats import accuracy, paired
     from ragreason.finetune import check_adapter
     from ragreason.generate import VLLMGenerator
+    from ragreason.generate.vllm_options import served_dtype
     from ragreason.models import default_llm_path
     from ragreason.pipeline import Sampling, answer
 
@@ -104,7 +105,7 @@ def effect(args: argparse.Namespace) -> None:
             run(llm, None, "base")
             run(llm, "ft", "ft")
     else:  # the adapter folded into a float32 copy of the base, served by its own engine
-        merged = merged_model(Path(args.adapter))  # the benchmark's own cache beside the adapter
+        merged = merged_model(Path(args.adapter), served_dtype({}))  # the benchmark's own cache beside the adapter
         with VLLMGenerator(base_model, seed=args.seed, name="base") as llm:
             run(llm, None, "base")
         with VLLMGenerator(merged, seed=args.seed, name="ft") as llm:

@@ -76,15 +76,16 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
     return folder, float(info.metrics.get("train_seconds", 0.0)), False
 
 
-def merged_model(adapter: Path) -> Path:
-    """The adapter folded into a float32 copy of its base, made once beside the cached adapter."""
+def merged_model(adapter: Path, dtype: str = "auto") -> Path:
+    """The adapter folded into a copy of its base in the dtype its engine serves it in (``served_dtype``;
+    "auto": the base's), made once beside the cached adapter."""
     from ..finetune import merge
 
-    out = adapter.with_name(adapter.name + "-merged")
+    out = adapter.with_name(f"{adapter.name}-merged-{dtype}")
     if (out / "ragreason.json").is_file():  # merge writes it last
         log.info("reusing merged model %s", out)
         return out
-    return merge(adapter, out, dtype="float32")
+    return merge(adapter, out, dtype=None if dtype == "auto" else dtype)
 
 
 def build_generator(config: BenchConfig, adapters: dict[str, Path], *, path: Path | None = None,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
+from ..generate.vllm_options import served_dtype
 from ..orders import Permutations
 from ..pipeline import answer
 from ..policy import DEFAULT_SCORE, calibration_for
@@ -133,7 +134,7 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
         if not mine:
             continue
         with stages.time(f"merge {name}"):
-            path = merged_model(folder)
+            path = merged_model(folder, served_dtype(config.model.options))
         plan.append((lambda path=path, name=name: build_generator(config, {}, path=path, name=f"merged-{name}"),
                      mine))
     return [(make, served) for make, served in plan if served]

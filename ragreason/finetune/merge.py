@@ -51,7 +51,8 @@ def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Pat
     tokenizer and a ``ragreason.json`` that names the adapter it came from.
 
     ``dtype`` None: saved in the base's dtype (SmolLM2's is bfloat16, whose 8-bit mantissa can round
-    away a small adapter's change to a weight); "float32" keeps the merged weights exact."""
+    away a small adapter's change to a weight); "float32" keeps the merged weights exact. Save in the
+    dtype the model will be served in: an engine casting on load warns for every weight."""
     import torch
     from transformers import AutoConfig, AutoTokenizer
 
@@ -63,7 +64,9 @@ def merge(adapter_dir: str | Path, out_dir: str | Path, *, base_model: str | Pat
     model = load_with_adapter(adapter_dir, base).merge_and_unload()
     saved_dtype = dtype or getattr(AutoConfig.from_pretrained(base), "dtype", None)
     if saved_dtype is not None:
-        model = model.to(getattr(torch, saved_dtype) if isinstance(saved_dtype, str) else saved_dtype)
+        saved_dtype = getattr(torch, saved_dtype) if isinstance(saved_dtype, str) else saved_dtype
+        model = model.to(saved_dtype)
+        model.config.dtype = saved_dtype  # config.json says what the weights are: "auto" loads them as saved
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
     AutoTokenizer.from_pretrained(str(adapter_dir)).save_pretrained(out)

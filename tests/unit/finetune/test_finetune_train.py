@@ -26,7 +26,7 @@ ITEMS = [Item(f"q{i}", f"The cat is {c}. Which colour is the cat?", ("red", "blu
 BUILDER = PromptBuilder("direct-en", closed_world=False)
 # Plain shuffled batches here (the items are all one length); the grouped sampler has its own test below.
 SPEC = TrainSpec(max_steps=40, lr=5e-2, batch_size=4, warmup=0.0, logging_steps=4, eval_steps=20, save_steps=16,
-                 threads=1, seed=5, group_by_length=False)
+                 threads=1, seed=5, group_by_length=False, precision="fp32")  # the same on every CPU kind
 LORA = LoraSpec(r=8, alpha=16, dropout=0.0)
 
 
@@ -155,7 +155,7 @@ def test_merge_gives_the_same_greedy_outputs(trained, tmp_path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     _, out = trained
-    merged_dir = merge(out, tmp_path / "merged")
+    merged_dir = merge(out, tmp_path / "merged", dtype="float32")  # exact: bf16 rounds a small update away
     tokenizer = AutoTokenizer.from_pretrained(merged_dir)
     merged = AutoModelForCausalLM.from_pretrained(merged_dir).eval()
     assert not (merged_dir / "adapter_config.json").exists()
@@ -163,6 +163,20 @@ def test_merge_gives_the_same_greedy_outputs(trained, tmp_path):
     assert greedy(merged, tokenizer, ITEMS[:6]) == greedy(load_with_adapter(out), tokenizer, ITEMS[:6])
     with pytest.raises(ValueError, match="new folder"):
         merge(out, out)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
+def test_merged_config_names_the_dtype_of_its_weights(trained, tmp_path, dtype):
+    """An engine loading with dtype "auto" takes config.json's dtype; weights saved in another one are cast
+    on load, with a warning per weight."""
+    from safetensors import safe_open
+
+    _, out = trained
+    merged_dir = merge(out, tmp_path / dtype, dtype=dtype)
+    config = json.loads((merged_dir / "config.json").read_text())
+    with safe_open(merged_dir / "model.safetensors", "pt") as weights:
+        saved = {str(weights.get_tensor(name).dtype) for name in weights.keys()}
+    assert config["dtype"] == dtype and saved == {f"torch.{dtype}"}
 
 
 def test_length_grouped_batches_train_and_resume_exactly(base_dir, tmp_path):
