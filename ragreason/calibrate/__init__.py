@@ -4,7 +4,8 @@ Three kinds (``CALIBRATIONS``), each turning an item's raw scores into corrected
 - ``"batch"`` and ``"pride"`` (``position``): a constant per-letter prior estimated from the items' own
   scores (no golds) and divided out;
 - ``"fitted"`` (``fitted``): a letter map learned from solved examples, then the answers balanced to the
-  examples' letter shares (``balance``).
+  examples' letter shares (``balance``); per option count only where it beats batch calibration in
+  cross-validation on the examples (``select``).
 
 ``estimate_priors`` (``estimate``) runs the scoring passes a kind needs; the batch and fitted kinds keep
 the items' raw scores, which then answer the items: nothing is scored twice.
@@ -24,10 +25,11 @@ from .position import (
     fit_position_prior,
     log_softmax,
 )
+from .select import CV_FOLDS, fitted_wins
 
 __all__ = [
-    "AS_GIVEN", "BATCH_PSEUDO", "BATCH_SHARE", "CALIBRATIONS", "DEFAULT_SHARE", "FIT_C", "FIT_ITEMS", "MAX_PRICE",
-    "MIN_BALANCE", "MIN_FIT", "MIN_ITEMS", "Calibration", "Correction", "FittedCorrection", "LetterModel",
+    "AS_GIVEN", "BATCH_PSEUDO", "BATCH_SHARE", "CALIBRATIONS", "CV_FOLDS", "DEFAULT_SHARE", "FIT_C", "FIT_ITEMS",
+    "MAX_PRICE", "MIN_BALANCE", "MIN_FIT", "MIN_ITEMS", "Calibration", "Correction", "FittedCorrection", "LetterModel",
     "PositionPrior", "balance_offsets", "estimate_priors", "estimation_share", "fit_batch_prior",
-    "fit_position_prior", "log_softmax",
+    "fit_position_prior", "fitted_wins", "log_softmax",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +12,7 @@ from typing import Any
 from ..data.prior import LetterPrior
 from ..orders import Order, option_orders, reorder
 from ..types import Item, text_id
-from .balance import balance_offsets
-from .fitted import FIT_ITEMS, MAX_PRICE, MIN_BALANCE, FittedCorrection, LetterModel
+from .fitted import FIT_ITEMS, FittedCorrection, LetterModel, fit_count
 from .position import (
     DEFAULT_SHARE,
     PositionPrior,
@@ -22,6 +20,7 @@ from .position import (
     fit_batch_prior,
     fit_position_prior,
 )
+from .select import fitted_wins
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +63,19 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
         offsets: dict[int, tuple[float, ...]] = {}
         for n in sorted({len(i.options) for i in chosen}):
             group = [i for i in chosen if len(i.options) == n]
-            model = LetterModel.fit([fitted[method][i.id] for i in group], [i.answer for i in group])  # type: ignore[misc]
-            if model is None:
+            found, golds = [fitted[method][i.id] for i in group], [i.answer or "" for i in group]
+            if not fitted_wins(method, found, golds, shares[n]):
                 continue
-            models[n] = model
-            answered = [i for i in items if len(i.options) == n]
-            if len(answered) >= MIN_BALANCE:  # the evidence (posterior over prior) balanced; the prices add the prior
-                letters = answered[0].letters
-                prior = [math.log(shares[n][letter]) for letter in letters]
-                evidence = [[p[letter] - prior[j] for j, letter in enumerate(letters)]
-                            for p in (model.log_posterior(scored[method][i.id]) for i in answered)]
-                prices = balance_offsets(evidence, [shares[n][letter] for letter in letters], MAX_PRICE)
-                offsets[n] = tuple(prior[j] + prices[j] for j in range(n))
-        log.info("fitted letter map (%s scoring): option counts %s from %s examples; balancing prices %s", method,
-                 sorted(models), {n: m.examples for n, m in models.items()}, offsets)
+            answered = [scored[method][i.id] for i in items if len(i.options) == n]
+            fit = fit_count(found, golds, answered, shares[n])
+            if fit is None:
+                continue
+            models[n] = fit[0]
+            if fit[1] is not None:
+                offsets[n] = fit[1]
+        log.info("fitted letter map (%s scoring): option counts %s (the others batch-calibrated, by cross-validation "
+                 "on the examples) from %s examples; offsets %s", method, sorted(models),
+                 {n: m.examples for n, m in models.items()}, offsets)
         priors[method] = FittedCorrection(method, models, offsets, batch[method])
     return Calibration(priors, scored)
 

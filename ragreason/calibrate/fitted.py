@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..types import option_letters
+from .balance import balance_offsets
 from .position import PositionPrior, log_softmax
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,24 @@ class FittedCorrection:
             return posterior
         return {letter: posterior[letter] - price
                 for letter, price in zip(option_letters(len(scores)), prices, strict=True)}
+
+
+def fit_count(scores: Sequence[Mapping[str, float]], golds: Sequence[str], answered: Sequence[Mapping[str, float]],
+              shares: Mapping[str, float]) -> tuple[LetterModel, tuple[float, ...] | None] | None:
+    """For one option count: the map from the examples' ``scores`` and ``golds``, and the offsets that balance
+    the ``answered`` items' evidence to the examples' letter ``shares`` (None for fewer than ``MIN_BALANCE``
+    items); None without a map (``LetterModel.fit``)."""
+    model = LetterModel.fit(scores, golds)
+    if model is None:
+        return None
+    if len(answered) < MIN_BALANCE:
+        return model, None
+    letters = option_letters(len(model.bias))
+    prior = [math.log(shares[letter]) for letter in letters]
+    evidence = [[p[letter] - prior[j] for j, letter in enumerate(letters)]
+                for p in (model.log_posterior(s) for s in answered)]
+    prices = balance_offsets(evidence, [shares[letter] for letter in letters], MAX_PRICE)
+    return model, tuple(prior[j] + prices[j] for j in range(len(letters)))
 
 
 def _features(scores: Mapping[str, float], letters: Sequence[str]) -> list[float]:

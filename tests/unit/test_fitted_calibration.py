@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from ragreason.calibrate import LetterModel, balance_offsets, log_softmax
+from ragreason.calibrate import LetterModel, balance_offsets, fitted_wins, log_softmax
 from ragreason.generate import FakeGenerator
 from ragreason.pipeline import Sampling, answer, run_key
 from ragreason.prompt import PromptBuilder
@@ -125,3 +125,24 @@ def test_solved_examples_are_scored_once_per_generator_however_many_calls_fit_on
         answer(test, builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
                calibrate="fitted", examples=examples, progress=False)
     assert Counter(generator.scored) == Counter([i.id for i in examples + test])
+
+
+def test_the_fitted_map_is_used_only_where_it_beats_batch_calibration_on_the_examples():
+    """Judged by cross-validation on the examples: a swap that only the map undoes -> the map; scores whose
+    one flaw is a letter habit (batch calibration already right) -> batch, the tie going to the simpler one."""
+    examples = items("e", 150, 1)
+    golds = [i.answer for i in examples]
+    shares = {x: golds.count(x) / len(golds) for x in "ABC"}
+    swapped = swapped_scores({i.id: i.answer for i in examples})
+
+    def honest(prompt, item, method):
+        return {x: (2.0 if x == "A" else 0.0) + (3.0 if x == item.answer else 0.0) for x in item.letters}
+
+    assert fitted_wins("label", [swapped(None, i, "label") for i in examples], golds, shares)
+    assert not fitted_wins("label", [honest(None, i, "label") for i in examples], golds, shares)
+    test = items("t", 60, 2)
+    found = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=honest), sampling=Sampling(n=0),
+                   score="label", calibrate="fitted", examples=examples, progress=False)
+    batch = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=honest), sampling=Sampling(n=0),
+                   score="label", calibrate="batch", progress=False)
+    assert [a.choice for a in found] == [a.choice for a in batch] == [i.answer for i in test]
