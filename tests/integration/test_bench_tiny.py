@@ -13,6 +13,7 @@ from ragreason.bench.split import load_split
 from ragreason.bench.stats import accuracy, paired
 from ragreason.bench.validate import load_config
 from ragreason.data import LetterPrior
+from ragreason.generate.vllm_options import served_dtype
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 
@@ -143,7 +144,8 @@ def test_merged_adapters_serve_like_lora_adapters(result, bench_dir):
     assert all(info["reused"] for info in report.finetune.values())
     assert {"merge ft", "merge raft"} <= set(report.stages)
     for name in ("ft", "raft"):
-        merged = bench_dir / "home" / "adapters" / (first.finetune[name]["path"].rsplit("/", 1)[1] + "-merged")
+        adapter = first.finetune[name]["path"].rsplit("/", 1)[1]
+        merged = bench_dir / "home" / "adapters" / f"{adapter}-merged-{served_dtype(spec['model']['options'])}"
         assert (merged / "config.json").is_file() and not (merged / "adapter_config.json").exists()
     lora = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "out" / "records.jsonl")}
     again = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "merged" / "records.jsonl")}
@@ -159,3 +161,32 @@ def test_merged_adapters_serve_like_lora_adapters(result, bench_dir):
 
 def _generations(path):
     return [g for line in path.read_text().splitlines() for g in json.loads(line)["generations"]]
+
+
+def test_learning_curve_trains_each_point_on_the_first_n_items_and_resumes(result, bench_dir):
+    from ragreason.bench.config import ConfigError
+    from ragreason.bench.curve import run_curve
+
+    config, _ = result
+    curve = run_curve(config, [4, 0, 2], progress=False)
+    assert [p.size for p in curve.points] == [0, 2, 4] and curve.n_test > 0
+    folder = bench_dir / "out" / "curve"
+    base = [r.correct for r in sorted(read_records(folder / "size-0" / "records.jsonl"), key=lambda r: r.item_id)
+            if r.arm == "base@1"]
+    assert not curve.points[0].vs_base
+    for point in curve.points[1:]:
+        report = json.loads((folder / f"size-{point.size}" / "report.json").read_text())
+        assert report["finetune"]["ft"]["train_items"] == point.size
+        mine = sorted((r for r in read_records(folder / f"size-{point.size}" / "records.jsonl") if r.arm == "ft@1"),
+                      key=lambda r: r.item_id)
+        test = paired([r.correct for r in mine], base)
+        assert (point.vs_base["diff"], point.vs_base["p"]) == pytest.approx((test.diff.value, test.p_value))
+    saved = json.loads((folder / "curve.json").read_text())
+    assert [p["accuracy"] for p in saved["points"]] == [p.accuracy for p in curve.points]
+    assert (folder / "curve.png").stat().st_size > 0 and "| 4 |" in (folder / "curve.md").read_text()
+    sizes = {p: p.stat().st_size for p in folder.glob("size-*/answers/*.jsonl")}
+    again = run_curve(config, [0, 2, 4], progress=False)
+    assert [p.accuracy for p in again.points] == [p.accuracy for p in curve.points]
+    assert {p: p.stat().st_size for p in folder.glob("size-*/answers/*.jsonl")} == sizes  # nothing answered again
+    with pytest.raises(ConfigError, match="training items"):
+        run_curve(config, [0, 10_000], progress=False)
