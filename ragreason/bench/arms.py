@@ -54,6 +54,11 @@ class Arm:
         return f"{self.condition}@{self.votes}"
 
 
+def adapter_of(condition: str) -> str | None:
+    """The adapter a condition is answered with (None: the base model)."""
+    return {"ft": FT_ADAPTER, "ft+rag": FT_ADAPTER, "rag+ft": RAFT_ADAPTER}.get(condition)
+
+
 def arms_for(config: BenchConfig) -> list[Arm]:
     s = config.sampling
     out = []
@@ -65,7 +70,7 @@ def arms_for(config: BenchConfig) -> list[Arm]:
                            baseline_reader, Voter(tie_break="first")))
             continue
         context = condition in ("rag", "rag+ft", "ft+rag")
-        adapter = {"ft": FT_ADAPTER, "ft+rag": FT_ADAPTER, "rag+ft": RAFT_ADAPTER}.get(condition)
+        adapter = adapter_of(condition)
         for votes in config.votes:
             temperature = 0.0 if votes == 1 else s.temperature
             n = 0 if votes == 1 and config.score else votes

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from ..bench.demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
+from ..console import LOG_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,35 +26,34 @@ def register(sub: argparse._SubParsersAction) -> None:
                              f"{FAST_TEST_PROBLEMS} with --fast)")
     parser.add_argument("--votes", type=int, default=defaults.votes,
                         help=f"answers sampled and voted per question (default {defaults.votes})")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, log_to=lambda args: Path(args.out) / LOG_NAME)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..bench.demo import run_demo
+    from ..bench.findings import findings
 
     options = DemoOptions(out=Path(args.out), fast=args.fast, model=args.model, data=args.data,
                           data_format=args.format, lang=args.lang, train_problems=args.train_problems,
                           test_problems=args.test_problems, votes=args.votes)
     started = time.perf_counter()
     report = run_demo(options)
-    report_dir = options.out / "report"
+    seconds = time.perf_counter() - started
     print()
     print(f"ragreason demo: {report.n_test} test questions, {report.n_train} training questions")
-    print()
-    print("| condition | accuracy % [95% CI] | vs base (pp) | vs prior (pp) | unanswered % | seconds |")
-    print("|---|---|---|---|---|---|")
-    print(f"| chance | {100 * report.chance:.1f} | — | — | — | — |")
+    print("| arm | accuracy % [95% CI] | vs base (pp) | vs prior (pp) | unanswered % |")
+    print("|---|---|---|---|---|")
+    print(f"| chance | {100 * report.chance:.1f} | — | — | — |")
     for row in report.rows:
         print(f"| {row.arm} | {100 * row.accuracy:.1f} [{100 * row.low:.1f}, {100 * row.high:.1f}] | "
-              f"{_versus(row.vs_base)} | {_versus(row.vs_prior)} | {100 * row.unanswered:.1f} | {row.seconds:.1f} |")
+              f"{_versus(row.vs_base)} | {_versus(row.vs_prior)} | {100 * row.unanswered:.1f} |")
     print()
-    print("time per stage:")
-    for stage, seconds in report.stages.items():
-        print(f"  {stage:<28} {seconds:8.1f} s")
-    print(f"  {'total':<28} {time.perf_counter() - started:8.1f} s")
-    print()
-    print(f"report: {report_dir / 'report.md'} (report.csv, report.json, plots *.png, records.jsonl)")
-    print(f"data and config: {options.out / 'data'}, {options.out / 'demo.yaml'}")
+    for line in findings(report):
+        print(f"- {line}")
+    stages = ", ".join(f"{stage} {value:.0f} s" for stage, value in report.stages.items() if value >= 1)
+    print(f"took {seconds / 60:.1f} min ({stages})")
+    print(f"report: {options.out / 'report' / 'report.md'} (report.csv, report.json, plots, records.jsonl); "
+          f"data and config: {options.out / 'data'}, {options.out / 'demo.yaml'}")
     return 0
 
 
