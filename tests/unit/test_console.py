@@ -10,7 +10,7 @@ from ragreason import console
 def test_quiet_sends_engine_output_to_the_log_and_keeps_what_the_user_needs(tmp_path, capfd):
     log_file = tmp_path / "out" / "ragreason.log"
     with console.quiet(log_file) as named:
-        logging.getLogger("vllm.engine").warning("engine noise")
+        logging.getLogger("an_engine.core").warning("engine noise")
         logging.getLogger("ragreason.pipeline").warning("a warning for the user")
         logging.getLogger("ragreason.pipeline").info("a detail")
         logging.getLogger("faiss").error("a library error")
@@ -24,7 +24,7 @@ def test_quiet_sends_engine_output_to_the_log_and_keeps_what_the_user_needs(tmp_
     assert all(s in text for s in ("engine noise", "C-level noise", "a detail", "a warning for the user"))
     os.write(2, b"after the block\n")
     assert "after the block" in capfd.readouterr().err and console.stream() is not None
-    logging.getLogger("vllm.engine").warning("after, not logged to the file")
+    logging.getLogger("an_engine.core").warning("after, not logged to the file")
     assert "after, not logged" not in log_file.read_text()
 
 
