@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .config import BenchConfig, ConfigError
 from .records import PRIOR, read_records
-from .stats import accuracy, paired
+from .report import pair_records
+from .stats import accuracy
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +78,12 @@ def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = Tru
         first = first or report
         records = read_records(Path(point.out) / "records.jsonl")
         mine = [r for r in records if r.arm != PRIOR]
-        correct = [r.correct for r in mine]
-        estimate = accuracy(correct)
+        estimate = accuracy([r.correct for r in mine])
         vs: dict[str, float] = {}
         if base is not None:
-            test = paired(correct, base)
-            vs = {"diff": test.diff.value, "low": test.diff.low, "high": test.diff.high, "p": test.p_value}
+            vs = {k: pair_records(mine, base)[k] for k in ("diff", "low", "high", "p")}
         elif size == 0:
-            base = correct
+            base = mine
         seconds = sum(float(info.get("train_seconds", 0.0)) for info in report.finetune.values())
         points.append(CurvePoint(size, estimate.value, estimate.low, estimate.high, seconds, vs))
     prior = next((r.accuracy for r in first.rows if r.arm == PRIOR), None)

@@ -65,7 +65,7 @@ def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str
     rows = [_row(arm, recs, stages.get(f"answer {arm}", 0.0) + stages.get(earlier_stage(arm), 0.0))
             for arm, recs in by_arm.items()]
     rows = [_with_references(row, by_arm) for row in rows]
-    pairs = {a: {b: _pair(by_arm[a], by_arm[b]) for b in by_arm if b != a} for a in by_arm}
+    pairs = {a: {b: pair_records(by_arm[a], by_arm[b]) for b in by_arm if b != a} for a in by_arm}
     first = next(iter(by_arm.values()), [])
     chance = sum(1 / r.slices["options"] for r in first) / len(first) if first else 0.0
     return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, len(first),
@@ -99,13 +99,14 @@ def _with_references(row: ArmRow, by_arm: dict[str, list[RunRecord]]) -> ArmRow:
     extra: dict[str, Any] = {}
     base = _base_for(row, by_arm)
     if base is not None:
-        extra["vs_base"] = {"base": base, **_pair(by_arm[row.arm], by_arm[base])}
+        extra["vs_base"] = {"base": base, **pair_records(by_arm[row.arm], by_arm[base])}
     if PRIOR in by_arm and row.arm != PRIOR:
-        extra["vs_prior"] = _pair(by_arm[row.arm], by_arm[PRIOR])
+        extra["vs_prior"] = pair_records(by_arm[row.arm], by_arm[PRIOR])
     return ArmRow(**{**asdict(row), **extra}) if extra else row
 
 
-def _pair(a: list[RunRecord], b: list[RunRecord]) -> dict[str, float]:
+def pair_records(a: list[RunRecord], b: list[RunRecord]) -> dict[str, float]:
+    """McNemar and the paired difference of two arms' records on the same items (in the same order)."""
     if [r.item_id for r in a] != [r.item_id for r in b]:
         raise ValueError("paired comparison needs the same items in both arms")
     test = paired([r.correct for r in a], [r.correct for r in b])

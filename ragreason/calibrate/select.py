@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..types import option_letters
 from .fitted import FittedCorrection, fit_count
 from .position import fit_batch_prior
 
@@ -36,7 +35,7 @@ def fitted_wins(method: str, scores: Sequence[Mapping[str, float]], golds: Seque
         fit = fit_count([scores[i] for i in rest], [golds[i] for i in rest], [scores[i] for i in held], shares)
         if fit is None:  # too few examples left to fit on: the fold counts for neither
             continue
-        n = len(option_letters(len(fit[0].bias)))
+        n = len(fit[0].bias)
         fitted = FittedCorrection(method, {n: fit[0]}, {n: fit[1]} if fit[1] is not None else {}, batch)
         for i in held:
             fitted_right += _top(fitted.debias(scores[i])) == golds[i]

@@ -83,7 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, help="answer only the first N questions")
     p.add_argument("--lenient", action="store_true", help="skip malformed records (listed) instead of stopping")
     p.add_argument("--no-progress", action="store_true")
-    p.set_defaults(func=run, log_to=lambda args: Path(args.out).with_suffix(".log"))
+    p.set_defaults(func=run, log_to=lambda args: Path(f"{args.out}.log"))  # never the answers file itself
 
 
 def run(args: argparse.Namespace) -> int:
