@@ -157,7 +157,7 @@ def answer(
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
     calibration = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k,
-                                  examples) if calibrate and todo else None
+                                  examples, progress) if calibrate and todo else None
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CALIBRATIONS = ("batch", "fitted", "pride")
 AS_GIVEN = ("batch", "fitted")  # the kinds that correct the scores of the options as given (not across orders)
+SCORE_CHUNK = 64  # prompts per scoring call: the progress bar moves this often
 Correction = PositionPrior | FittedCorrection
 
 
@@ -40,22 +41,21 @@ class Calibration:
 
 def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], builder: Any, generator: Any,
                     retriever: Any, adapter: str | None, top_k: int | None,
-                    examples: Sequence[Item] | None = None) -> Calibration:
+                    examples: Sequence[Item] | None = None, progress: bool = False) -> Calibration:
     """The correction per scoring method: "batch" from all ``items`` scored as given; "fitted" from up to
     ``FIT_ITEMS`` of the solved ``examples`` per option count (the same ones on every run: those whose id
     hashes lowest) scored as given, then balanced over all ``items``; "pride" from a fixed share of
-    ``items`` under all their cyclic rotations."""
+    ``items`` under all their cyclic rotations. ``progress``: a "calibrating" bar over the prompts scored."""
     methods = sorted(methods)
     if kind == "pride":
-        return _pride(items, methods, builder, generator, retriever, adapter, top_k)
-    scored = _score(items, methods, builder, generator, retriever, adapter, top_k)
+        return _pride(items, methods, builder, generator, retriever, adapter, top_k, progress)
+    if kind != "batch" and not examples:
+        raise ValueError("fitted calibration needs solved examples (items with gold answers)")
+    chosen = _lowest_hashes(examples or [], lambda n, total: min(total, FIT_ITEMS)) if kind != "batch" else []
+    scored, fitted = _score([list(items), chosen], methods, builder, generator, retriever, adapter, top_k, progress)
     batch = {m: fit_batch_prior(m, [scored[m][item.id] for item in items]) for m in methods}
     if kind == "batch":
         return Calibration(dict(batch), scored)
-    if not examples:
-        raise ValueError("fitted calibration needs solved examples (items with gold answers)")
-    chosen = _lowest_hashes(examples, lambda n, total: min(total, FIT_ITEMS))
-    fitted = _score(chosen, methods, builder, generator, retriever, adapter, top_k)
     shares = LetterPrior.fit(examples).shares
     priors: dict[str, Correction] = {}
     for method in methods:
@@ -91,29 +91,54 @@ def _lowest_hashes(items: Sequence[Item], size) -> list[Item]:
 _SCORED: weakref.WeakKeyDictionary[Any, dict[tuple, dict[str, float]]] = weakref.WeakKeyDictionary()
 
 
-def _score(items, methods, builder, generator, retriever, adapter, top_k) -> dict[str, dict[str, dict[str, float]]]:
-    """Raw scores per method and item id, options as given. A prompt this generator already scored (the same
-    solved examples for every arm of a benchmark) is not scored again."""
-    items = list(items)
+Scores = dict[str, dict[str, dict[str, float]]]  # method -> item id -> letter -> score
+
+
+def _score(groups: list[list[Item]], methods, builder, generator, retriever, adapter, top_k,
+           progress: bool) -> list[Scores]:
+    """Raw scores per method and item id of each group of items, options as given, under one progress bar.
+    A prompt this generator already scored (the same solved examples for every arm of a benchmark) is not
+    scored again."""
+    items = [item for group in groups for item in group]
     contexts = retriever.retrieve_many(items, top_k=top_k) if retriever is not None else [None] * len(items)
     prompts = builder.build_many(items, contexts)
     try:
         memo = _SCORED.setdefault(generator, {})
     except TypeError:  # a generator that cannot be weakly referenced: no memory between calls
         memo = {}
-    found: dict[str, dict[str, dict[str, float]]] = {}
-    for method in methods:
-        keys = [(adapter, method, json.dumps([p.messages, i.options])) for p, i in zip(prompts, items, strict=True)]
-        todo = [k for k, key in enumerate(keys) if key not in memo]
-        if todo:
-            scores = generator.score_options([prompts[k] for k in todo], [items[k] for k in todo], method=method,
-                                             adapter=adapter)
-            memo.update((keys[k], s) for k, s in zip(todo, scores, strict=True))
-        found[method] = {item.id: memo[key] for item, key in zip(items, keys, strict=True)}
+    keys = {m: [(adapter, m, json.dumps([p.messages, i.options])) for p, i in zip(prompts, items, strict=True)]
+            for m in methods}
+    todo = {m: list({key: k for k, key in enumerate(keys[m]) if key not in memo}.values()) for m in methods}
+    with _bar(sum(map(len, todo.values())), progress) as bar:
+        for method in methods:
+            scores = _chunked(generator, [prompts[k] for k in todo[method]], [items[k] for k in todo[method]],
+                              method, adapter, bar)
+            memo.update((keys[method][k], s) for k, s in zip(todo[method], scores, strict=True))
+    found, start = [], 0
+    for group in groups:
+        found.append({m: {item.id: memo[keys[m][start + j]] for j, item in enumerate(group)} for m in methods})
+        start += len(group)
     return found
 
 
-def _pride(items, methods, builder, generator, retriever, adapter, top_k) -> Calibration:
+def _chunked(generator, prompts, items, method, adapter, bar) -> list[dict[str, float]]:
+    out: list[dict[str, float]] = []
+    for start in range(0, len(prompts), SCORE_CHUNK):
+        out += generator.score_options(prompts[start: start + SCORE_CHUNK], items[start: start + SCORE_CHUNK],
+                                       method=method, adapter=adapter)
+        bar.update(min(SCORE_CHUNK, len(prompts) - start))
+    return out
+
+
+def _bar(total: int, progress: bool):
+    from tqdm.auto import tqdm
+
+    from ..console import stream
+
+    return tqdm(total=total, desc="calibrating", unit="prompt", disable=not progress or not total, file=stream())
+
+
+def _pride(items, methods, builder, generator, retriever, adapter, top_k, progress) -> Calibration:
     counts: dict[int, int] = {}
     for item in items:
         counts[len(item.options)] = counts.get(len(item.options), 0) + 1
@@ -124,14 +149,16 @@ def _pride(items, methods, builder, generator, retriever, adapter, top_k) -> Cal
     shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
     prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
     priors: dict[str, Correction] = {}
+    bar = _bar(len(prompts) * len(methods), progress)
     for method in methods:
-        found = generator.score_options(prompts, [v for _, _, v in shown], method=method, adapter=adapter)
+        found = _chunked(generator, prompts, [v for _, _, v in shown], method, adapter, bar)
         views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
         for (i, order, _), scores in zip(shown, found, strict=True):
             views[i].append((order, scores))
         prior = fit_position_prior(method, views)
         log.info("position prior (%s scoring, %d items): %s", method, prior.items, prior.by_count)
         priors[method] = prior
+    bar.close()
     return Calibration(priors)
 
 

@@ -146,3 +146,24 @@ def test_the_fitted_map_is_used_only_where_it_beats_batch_calibration_on_the_exa
     batch = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=honest), sampling=Sampling(n=0),
                    score="label", calibrate="batch", progress=False)
     assert [a.choice for a in found] == [a.choice for a in batch] == [i.answer for i in test]
+
+
+def test_the_calibrating_bar_counts_each_prompt_scored_once_in_chunks(capsys):
+    from ragreason.calibrate.estimate import SCORE_CHUNK
+
+    examples, test = items("e", 150, 8), items("t", 100, 9)
+    golds = {i.id: i.answer for i in examples + test}
+
+    class Counting(FakeGenerator):
+        sizes: list[int] = []
+
+        def score_options(self, prompts, items, method="text", adapter=None):
+            self.sizes.append(len(items))
+            return super().score_options(prompts, items, method=method, adapter=adapter)
+
+    generator = Counting(scores=swapped_scores(golds))
+    answer(test, builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
+           calibrate="fitted", examples=examples, progress=True)
+    assert sum(generator.sizes) == 250 and max(generator.sizes) == SCORE_CHUNK  # the answers reuse the scores
+    bar = capsys.readouterr().err
+    assert "calibrating" in bar and "250/250" in bar
