@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .. import console
@@ -27,6 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     ``set_defaults(log_to=lambda args: path)`` (named at the end), the rest to no file."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # the reader went away (``ragreason synth ... | head``): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.verbose:
         console.configure_verbose(args.verbose)
         return int(args.func(args) or 0)
