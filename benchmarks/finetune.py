@@ -3,10 +3,14 @@
 Usage (record the printed tables in benchmarks/RESULTS.md with the command):
     .venv/bin/python benchmarks/finetune.py throughput --r 8 --steps 10 --threads 1
     .venv/bin/python benchmarks/finetune.py effect --adapter runs/pw-lora --limit 600 --votes 5
+    .venv/bin/python benchmarks/finetune.py profile --steps 4 --batch-size 8 --threads 2
 
 ``throughput`` fine-tunes the packaged SmolLM2-135M-Instruct on ProofWriter_train prompts (answer
 target, direct-en template) for a fixed number of steps in a fresh process, and reports tokens/s
 (training tokens, padding excluded, evaluation excluded) and the process's peak resident memory.
+``profile`` runs the same training twice: once timed, once under torch's profiler, which counts the FLOPs of
+every matrix product; it prints the FLOP rate reached against the CPU's peak (cores x clock x FLOPs per
+cycle of its widest vector unit for the precision trained in) and where the step's time goes, by operator.
 ``effect`` answers ProofWriter_dev through the real pipeline with the vLLM generator, base model and
 adapter, greedy and with ``--votes`` samples at temperature 0.7, and prints accuracy with bootstrap
 intervals and the paired test. Train the adapter with ``ragreason finetune`` (command in RESULTS.md).
@@ -73,6 +77,47 @@ def throughput(args: argparse.Namespace) -> None:
     print(json.dumps({"throughput": dict(zip(header, row, strict=True)), "load": os.getloadavg()}))
 
 
+def _train(args: argparse.Namespace, items: list):
+    import tempfile
+
+    from ragreason.finetune import LoraSpec, TrainSpec, finetune
+
+    spec = TrainSpec(max_steps=args.steps, batch_size=args.batch_size, lr=2e-4, threads=args.threads,
+                     precision=args.precision, logging_steps=args.steps, save_steps=10_000, warmup=0.0)
+    with tempfile.TemporaryDirectory() as out:
+        return finetune(items, out_dir=out, builder=builder(), spec=spec, progress=False,
+                        lora=LoraSpec(r=args.r, top_layers=args.top_layers, dropout=args.dropout)).metrics
+
+
+def profile(args: argparse.Namespace) -> None:
+    """The FLOP rate of LoRA training against the CPU's peak, and the time by operator."""
+    from cpu_peak import cpu_peak
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    items = proofwriter("train")[: args.steps * args.batch_size]
+    timed = _train(args, items)
+    with torch_profile(activities=[ProfilerActivity.CPU], with_flops=True) as prof:
+        profiled = _train(args, items)
+    events = prof.key_averages()
+    flops = sum(e.flops for e in events)
+    peak = cpu_peak(timed["precision"])
+    rate = flops / timed["train_seconds"]
+    print(f"{peak.describe()}\n")
+    print(table(["layers", "dropout", "precision", "batch", "steps", "s/step", "tokens/s", "matmul GFLOP/step",
+                 "GFLOP/s", "peak GFLOP/s", "share of peak"],
+                [[args.top_layers or "all", args.dropout, timed["precision"], args.batch_size, timed["steps"],
+                  round(timed["train_seconds"] / timed["steps"], 2), timed["tokens_per_second"],
+                  round(flops / timed["steps"] / 1e9, 1), round(rate / 1e9, 1), round(peak.flops / 1e9),
+                  f"{100 * rate / peak.flops:.1f}%"]]))
+    total = sum(e.self_cpu_time_total for e in events)
+    rows = [[e.key, f"{100 * e.self_cpu_time_total / total:.1f}", e.count, round(e.flops / 1e9, 1)]
+            for e in sorted(events, key=lambda e: -e.self_cpu_time_total)[: args.top]]
+    print(f"\nTime by operator (self CPU time of the profiled run, {profiled['train_seconds']:.1f} s of training "
+          f"under the profiler, {timed['train_seconds']:.1f} s without):\n")
+    print(table(["operator", "self time %", "calls", "GFLOP"], rows))
+
+
 def effect(args: argparse.Namespace) -> None:
     from ragreason.bench.components import merged_model
     from ragreason.bench.stats import accuracy, paired
@@ -122,6 +167,8 @@ def effect(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    from ragreason.finetune import LoraSpec
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     tp = sub.add_parser("throughput")
@@ -138,6 +185,15 @@ def main() -> None:
                     help="batches of similar length (default; --no-group-by-length: shuffled batches)")
     tp.add_argument("--answer-logits-only", action=argparse.BooleanOptionalAction, default=True,
                     help="logits at the answer positions only (default; --no-answer-logits-only: every position)")
+    pf = sub.add_parser("profile")
+    pf.add_argument("--r", type=int, default=8)
+    pf.add_argument("--top-layers", type=int, default=None, help="adapt only the last N decoder layers")
+    pf.add_argument("--dropout", type=float, default=LoraSpec().dropout, help="LoRA dropout")
+    pf.add_argument("--steps", type=int, default=4)
+    pf.add_argument("--batch-size", type=int, default=8)
+    pf.add_argument("--threads", type=int, default=2)
+    pf.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
+    pf.add_argument("--top", type=int, default=15, help="operators listed")
     ef = sub.add_parser("effect")
     ef.add_argument("--adapter", required=True)
     ef.add_argument("--limit", type=int, default=600)
@@ -150,7 +206,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    {"throughput": throughput, "effect": effect}[args.command](args)
+    {"throughput": throughput, "profile": profile, "effect": effect}[args.command](args)
 
 
 if __name__ == "__main__":

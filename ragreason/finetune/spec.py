@@ -35,7 +35,7 @@ class LoraSpec:
 
     r: int = field(default=8, metadata={"help": "LoRA rank"})
     alpha: float = field(default=16.0, metadata={"help": "LoRA scaling (alpha / r multiplies the update)"})
-    dropout: float = field(default=0.05, metadata={"help": "dropout on the LoRA input"})
+    dropout: float = field(default=0.0, metadata={"help": "dropout on the LoRA input"})
     target_modules: str | tuple[str, ...] = field(
         default="all-linear", metadata={"help": "all-linear, or module names: q_proj,v_proj"})
     top_layers: int | None = field(

@@ -6,7 +6,7 @@ from ragreason.prompt import PromptBuilder
 
 def test_defaults_are_valid_and_serialise():
     lora, train = LoraSpec(), TrainSpec()
-    assert lora.to_dict() == {"r": 8, "alpha": 16.0, "dropout": 0.05, "target_modules": "all-linear"}
+    assert lora.to_dict() == {"r": 8, "alpha": 16.0, "dropout": 0.0, "target_modules": "all-linear"}
     assert LoraSpec(target_modules=["q_proj", "v_proj"]).to_dict()["target_modules"] == ["q_proj", "v_proj"]
     assert LoraSpec(top_layers=6).to_dict()["top_layers"] == 6  # recorded only when set
     assert train.to_dict()["lr"] == 2e-4 and train.target == "answer"
