@@ -25,12 +25,21 @@ def findings(report: Report) -> list[str]:
 
 def _against_base(row: ArmRow, base: ArmRow, report: Report) -> str:
     what = WHAT.get(row.condition, row.condition)
-    trained = (f" on {report.finetune[name]['train_items']} training questions"
-               if (name := adapter_of(row.condition)) and "train_items" in report.finetune.get(name, {}) else "")
+    trained = _trained(report.finetune.get(adapter_of(row.condition) or "", {}))
     vs = row.vs_base
     verdict = "significant" if vs["p"] < SIGNIFICANT else "not significant: noise at this size"
     return (f"{what}{trained}: {_pct(base.accuracy)} -> {_pct(row.accuracy)}, {100 * vs['diff']:+.1f} pp "
             f"[{100 * vs['low']:+.1f}, {100 * vs['high']:+.1f}], McNemar p = {vs['p']:.2g} ({verdict}).")
+
+
+def _trained(info: dict) -> str:
+    """ " on N training questions", and the steps taken when they showed the adapter fewer than N."""
+    if "train_items" not in info:
+        return ""
+    items, seen = info["train_items"], info.get("examples_seen")
+    if seen is None or seen >= items:
+        return f" on {items} training questions"
+    return f" on {seen} of {items} training questions ({info['steps']} steps)"
 
 
 def _against_prior(row: ArmRow, prior: ArmRow | None) -> str:

@@ -100,6 +100,8 @@ def _stages(report: Report) -> list[str]:
         note = f"reused from the cache (trained earlier in {seconds})" if reused else f"trained in {seconds}"
         items = info.get("train_items")
         on = f" on {items} training items" if items is not None else ""
+        if info.get("examples_seen") is not None and items is not None and info["examples_seen"] < items:
+            on += f" ({info['steps']} steps: {info['examples_seen']} examples seen)"
         out.append(f"\nAdapter `{name}`{on}: {note}.")
     return out
 

@@ -118,8 +118,23 @@ def _adapters(config, train, retriever, stages: Stages, progress: bool):
                                                     progress=progress)
         adapters[name] = folder
         used = min(len(train), config.finetune.train_limit or len(train))
-        info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused, "train_items": used}
+        info[name] = {"path": str(folder), "train_seconds": seconds, "reused": reused, "train_items": used,
+                      **_steps_seen(folder)}
     return adapters, info
+
+
+def _steps_seen(folder: Path) -> dict[str, int]:
+    """The optimizer steps an adapter took and the training examples they showed it (a step-limited run
+    sees fewer than the training items), from its ``ragreason.json``."""
+    from ..finetune import read_info
+
+    adapter = read_info(folder)
+    steps, batch = adapter.metrics.get("steps"), adapter.metrics.get("batch_size")
+    if not isinstance(steps, int) or not isinstance(batch, int):
+        return {}
+    available = int(adapter.examples.get("train", 0) * float(adapter.train.get("epochs", 1.0)))
+    return {"steps": steps, "examples_seen": min(steps * batch * int(adapter.train.get("grad_accum", 1)),
+                                                 available or steps * batch)}
 
 
 def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
