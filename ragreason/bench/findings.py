@@ -5,6 +5,7 @@ A difference is called one only at McNemar p < ``SIGNIFICANT``; otherwise it is 
 from __future__ import annotations
 
 from .arms import adapter_of
+from .records import PRIOR
 from .report import ArmRow, Report
 
 SIGNIFICANT = 0.01
@@ -16,7 +17,7 @@ def findings(report: Report) -> list[str]:
     """One sentence per arm that has a base to compare with, then one on the prior."""
     rows = {row.arm: row for row in report.rows}
     lines = [_against_base(row, rows[row.vs_base["base"]], report) for row in report.rows
-             if row.vs_base and row.vs_base.get("base") in rows]
+             if row.vs_base and row.vs_base.get("base") in rows and row.arm != PRIOR]
     best = max((row for row in report.rows if row.vs_prior), key=lambda row: row.accuracy, default=None)
     if best is not None:
         lines.append(_against_prior(best, rows.get("prior")))

@@ -66,7 +66,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     for make_generator, arms in _engines(config, adapters, stages):
         generator = make_generator()
         try:
-            with stages.time("start engine"):
+            with stages.time(f"start engine {arms[0][0].adapter or 'base'}"):
                 generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
             for arm, served in arms:
                 with stages.time(f"answer {arm.name}"):

@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=f"generated test problems, ~3 questions each (default {TEST_PROBLEMS}; "
                              f"{FAST_TEST_PROBLEMS} with --fast)")
     parser.add_argument("--votes", type=int, default=defaults.votes,
-                        help=f"answers sampled and voted per question (default {defaults.votes})")
+                        help=f"default {defaults.votes}: the calibrated letter scores alone (the default "
+                             "answer recipe); K > 1: K sampled answers voted with them")
     parser.set_defaults(func=run, log_to=lambda args: Path(args.out) / LOG_NAME)
 
 

@@ -106,7 +106,7 @@ def test_outputs_and_stages(result, bench_dir):
     md = (out / "report.md").read_text()
     assert "![accuracy.png](accuracy.png)" in md and "| base@1 |" in md
     assert f"Adapter `ft` on {report.n_train} training items" in md  # no train_limit: all of them
-    assert {"load data", "build retriever", "fine-tune ft", "fine-tune raft", "start engine"} <= set(report.stages)
+    assert {"load data", "build retriever", "fine-tune ft", "fine-tune raft", "start engine base"} <= set(report.stages)
     assert report.finetune["ft"]["path"] != report.finetune["raft"]["path"]
 
 

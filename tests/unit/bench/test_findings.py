@@ -12,7 +12,7 @@ def row(arm, condition, accuracy, vs_base=None, vs_prior=None):
 
 
 def report(finetune):
-    rows = [row("prior", "prior", 0.35),
+    rows = [row("prior", "prior", 0.35, vs_base={"base": "base@1", "diff": 0.01, "low": -0.05, "high": 0.07, "p": 0.8}),
             row("base@1", "base", 0.34, vs_prior={"diff": -0.01, "p": 0.8}),
             row("ft@1", "ft", 0.50, vs_base={"base": "base@1", "diff": 0.16, "low": 0.08, "high": 0.24, "p": 0.004},
                 vs_prior={"diff": 0.15, "p": 0.002}),
@@ -23,6 +23,7 @@ def report(finetune):
 
 def test_significance_and_the_examples_an_adapter_saw():
     short = findings(report({"ft": {"train_items": 480, "steps": 4, "examples_seen": 24}}))
+    assert len(short) == 3  # the prior reference gets its own sentence, not one "against base"
     assert short[0] == ("fine-tuning on 24 of 480 training questions (4 steps): 34.0% -> 50.0%, +16.0 pp "
                         "[+8.0, +24.0], McNemar p = 0.004 (significant).")
     assert short[1].startswith("retrieval: 34.0% -> 38.0%") and "not significant: noise at this size" in short[1]
