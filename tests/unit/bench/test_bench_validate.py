@@ -90,12 +90,20 @@ def test_a_setting_of_a_nested_section_says_where_it_belongs(tmp_path):
 def test_the_hash_of_a_section_is_what_it_was_before_settings_were_added(tmp_path, finetune, expected):
     """Records and cached adapters are keyed by these hashes: the values were made by the flat
     finetune section that held only the first settings; settings added since, left at their
-    defaults, keep them."""
-    config = load_config(write(tmp_path, finetune=finetune))
+    defaults, keep them. A changed default changes what is trained, so it changes the hash unless the
+    config sets the old value (LoRA dropout was 0.05)."""
+    config = load_config(write(tmp_path, finetune=old_dropout(finetune)))
     assert config.digest("finetune") == expected
+    assert load_config(write(tmp_path, finetune=finetune)).digest("finetune") != expected
     assert config.digest("retrieval") == "46010292300a"
-    changed = load_config(write(tmp_path, finetune={**finetune, "train": {**finetune.get("train", {}), "warmup": 0.1}}))
+    changed = load_config(write(tmp_path, finetune={**old_dropout(finetune),
+                                                    "train": {**finetune.get("train", {}), "warmup": 0.1}}))
     assert changed.digest("finetune") != expected
+
+
+def old_dropout(finetune: dict) -> dict:
+    """The section with LoRA dropout at its earlier default."""
+    return {**finetune, "lora": {**finetune.get("lora", {}), "dropout": 0.05}}
 
 
 @pytest.mark.parametrize(("finetune", "expected"), [
@@ -106,6 +114,7 @@ def test_a_config_that_asks_for_the_old_answer_recipe_keeps_its_hash(tmp_path, f
     """The default recipe changed (calibrated letter scores, score fallback); a config that sets what the
     defaults were (no score, no calibration, no fallback) hashes as it did before, and so resumes."""
     old = {"score": None, "calibrate": None, "fallback": "none"}
+    finetune = old_dropout(finetune)
     assert load_config(write(tmp_path, finetune=finetune, **old)).digest() == expected
     assert load_config(write(tmp_path, finetune=finetune)).digest() != expected
     assert load_config(write(tmp_path, finetune=finetune, **{**old, "fallback": "score"})).digest() != expected
