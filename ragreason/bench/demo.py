@@ -22,8 +22,8 @@ import yaml
 log = logging.getLogger(__name__)
 
 
-# ~3 questions a problem: enough questions for the paired test to see a 10-point difference (~180), and
-# what --fast answers in a few minutes (~60).
+# ~3 questions a problem: ~180 test questions put the paired difference's 95% interval at about +-9
+# points (benchmarks/RESULTS.md, "The demo"); --fast answers ~60 in a few minutes.
 TEST_PROBLEMS, FAST_TEST_PROBLEMS = 60, 20
 
 
