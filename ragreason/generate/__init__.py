@@ -17,6 +17,7 @@ from .base import (
 from .fake import FakeGenerator
 from .hf import TransformersGenerator
 from .openai_client import Endpoint, OpenAIGenerator
+from .sample_cache import SampleCache
 from .scoring import DEFAULT_METHOD, METHODS
 from .vllm_offline import VLLMGenerator
 from .vllm_options import EngineOptions
@@ -24,7 +25,7 @@ from .vllm_server import VLLMServer
 
 __all__ = [
     "BACKENDS", "DEFAULT_METHOD", "METHODS", "AdapterRankError", "AdapterSpec", "EndpointError", "Endpoint",
-    "EngineOptions", "FakeGenerator", "GenerationError", "Generator", "OpenAIGenerator", "ServerStartError",
-    "TransformersGenerator", "UnknownAdapterError", "VLLMGenerator", "VLLMServer", "as_specs", "check_sampling",
-    "make_generator",
+    "EngineOptions", "FakeGenerator", "GenerationError", "Generator", "OpenAIGenerator", "SampleCache",
+    "ServerStartError", "TransformersGenerator", "UnknownAdapterError", "VLLMGenerator", "VLLMServer", "as_specs",
+    "check_sampling", "make_generator",
 ]

@@ -1,0 +1,54 @@
+"""``SampleCache``: a generator that keeps every prompt's samples, so that fewer votes reuse more.
+
+Asking again for k <= n samples of a prompt already sampled n times (the same item, messages, adapter,
+sampling settings and allowed answers) returns its first k without a model call: majority votes at k = 3
+and 5 come from the first k samples of one n = 5 run, as lm-eval's maj@k filters take them. Asking for
+more samples than are kept draws all of them afresh (the first k of a larger draw, not a mix of two
+draws). A reused sample keeps the latency and tokens it cost when it was drawn. Scoring and everything
+else pass through to the wrapped generator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..types import Generation, Prompt
+from .base import DEFAULT_MAX_TOKENS
+
+
+class SampleCache:
+    def __init__(self, generator: Any) -> None:
+        self.inner = generator
+        self._kept: dict[str, list[Generation]] = {}
+        self.reused = 0  # samples handed out again instead of drawn
+
+    def __getattr__(self, name: str) -> Any:  # model_name, score_options, close, ...
+        return getattr(self.inner, name)
+
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        adapter: str | None = None,
+        stop: Sequence[str] | None = None,
+        choices: Sequence[Sequence[str]] | None = None,
+    ) -> list[list[Generation]]:
+        settings = [temperature, top_p, max_tokens, adapter, list(stop or [])]
+        keys = [json.dumps([p.item_id, p.messages, settings, list(choices[i]) if choices is not None else None],
+                           ensure_ascii=False) for i, p in enumerate(prompts)]
+        todo = [i for i, key in enumerate(keys) if len(self._kept.get(key, ())) < n]
+        if todo:
+            extra = {"choices": [choices[i] for i in todo]} if choices is not None else {}
+            drawn = self.inner.generate([prompts[i] for i in todo], n=n, temperature=temperature, top_p=top_p,
+                                        max_tokens=max_tokens, adapter=adapter, stop=stop, **extra)
+            for i, samples in zip(todo, drawn, strict=True):
+                self._kept[keys[i]] = list(samples)
+        fresh = set(todo)
+        self.reused += sum(n for i in range(len(prompts)) if i not in fresh)
+        return [self._kept[key][:n] for key in keys]
