@@ -4,7 +4,9 @@ Each arm's answers go to ``<out>/answers/<arm>-<config hash>.jsonl`` item by ite
 resumable log), each record carrying the gold answer, whether it is right, the tokens and latency
 and the config hash; a changed config writes new files and never reuses stale records. At the end
 ``records.jsonl`` gathers them and the report is written. An arm's seconds are this run's wall time
-for it plus the generation time its resumed records carry from earlier runs.
+for it plus the generation time its resumed records carry from earlier runs. Each engine's arms run the
+largest vote size first through one ``SampleCache``: a smaller vote size votes over the first samples of
+that draw (maj@k) and costs no model call.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
+from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
 from ..orders import Permutations
 from ..pipeline import answer
@@ -64,11 +67,11 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
                         method=config.score or DEFAULT_SCORE)
     for make_generator, arms in _engines(config, adapters, stages):
-        generator = make_generator()
+        generator = SampleCache(make_generator())  # an arm with fewer votes takes the first of a larger draw
         try:
             with stages.time(f"start engine {arms[0][0].adapter or 'base'}"):
-                generator.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
-            for arm, served in arms:
+                generator.inner.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
+            for arm, served in sorted(arms, key=lambda pair: -pair[0].votes):  # the largest draw first
                 with stages.time(f"answer {arm.name}"):
                     by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
                                                         progress, fallback, _fit_examples(config, arm, split.train))

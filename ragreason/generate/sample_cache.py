@@ -24,8 +24,13 @@ class SampleCache:
         self._kept: dict[str, list[Generation]] = {}
         self.reused = 0  # samples handed out again instead of drawn
 
-    def __getattr__(self, name: str) -> Any:  # model_name, score_options, close, ...
+    def __getattr__(self, name: str) -> Any:  # score_options, close, ...
         return getattr(self.inner, name)
+
+    @property
+    def model_name(self) -> str:
+        """The wrapped generator's, so that runs keyed by it resume with or without the cache."""
+        return getattr(self.inner, "model_name", type(self.inner).__name__)
 
     def generate(
         self,
