@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 CONSOLE_FORMAT = "%(levelname)s %(name)s: %(message)s"
 FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -30,6 +30,13 @@ _terminal: TextIO | None = None
 def stream() -> TextIO:
     """The terminal: where progress bars and messages for the user go."""
     return _terminal if _terminal is not None else sys.stderr
+
+
+def bar(total: int, desc: str, unit: str = "it", *, enabled: bool = True, initial: int = 0) -> Any:
+    """A progress bar on the terminal (``stream()``), off when not ``enabled`` or with nothing to count."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not enabled or not total, file=stream())
 
 
 class _ForUser(logging.Filter):

@@ -280,16 +280,13 @@ def _sample(generator, prompts, items, sampling: Sampling, adapter) -> list[list
 
 
 def _batches(items: list[Item], size: int, progress: bool):
-    from tqdm.auto import tqdm
+    from .console import bar
 
-    from .console import stream
-
-    with tqdm(total=len(items), desc="answering", unit="item", disable=not progress or not items,
-              file=stream()) as bar:
+    with bar(len(items), "answering", "item", enabled=progress) as shown:
         for start in range(0, len(items), size):
             batch = items[start: start + size]
             yield batch
-            bar.update(len(batch))
+            shown.update(len(batch))
 
 
 def _fit_examples(items: Sequence[Item], examples: Sequence[Item] | None, calibrate: str | None

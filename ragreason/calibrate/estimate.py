@@ -131,11 +131,9 @@ def _chunked(generator, prompts, items, method, adapter, bar) -> list[dict[str, 
 
 
 def _bar(total: int, progress: bool):
-    from tqdm.auto import tqdm
+    from ..console import bar
 
-    from ..console import stream
-
-    return tqdm(total=total, desc="calibrating", unit="prompt", disable=not progress or not total, file=stream())
+    return bar(total, "calibrating", "prompt", enabled=progress)
 
 
 def _pride(items, methods, builder, generator, retriever, adapter, top_k, progress) -> Calibration:
@@ -149,16 +147,15 @@ def _pride(items, methods, builder, generator, retriever, adapter, top_k, progre
     shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
     prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
     priors: dict[str, Correction] = {}
-    bar = _bar(len(prompts) * len(methods), progress)
-    for method in methods:
-        found = _chunked(generator, prompts, [v for _, _, v in shown], method, adapter, bar)
-        views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
-        for (i, order, _), scores in zip(shown, found, strict=True):
-            views[i].append((order, scores))
-        prior = fit_position_prior(method, views)
-        log.info("position prior (%s scoring, %d items): %s", method, prior.items, prior.by_count)
-        priors[method] = prior
-    bar.close()
+    with _bar(len(prompts) * len(methods), progress) as bar:
+        for method in methods:
+            found = _chunked(generator, prompts, [v for _, _, v in shown], method, adapter, bar)
+            views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
+            for (i, order, _), scores in zip(shown, found, strict=True):
+                views[i].append((order, scores))
+            prior = fit_position_prior(method, views)
+            log.info("position prior (%s scoring, %d items): %s", method, prior.items, prior.by_count)
+            priors[method] = prior
     return Calibration(priors)
 
 

@@ -47,14 +47,11 @@ def check_texts(texts: Sequence[str]) -> list[str]:
 def batched(
     texts: list[str], batch_size: int, encode: Callable[[list[str]], np.ndarray], name: str
 ) -> np.ndarray:
-    from tqdm.auto import tqdm
-
-    from ..console import stream
+    from ..console import bar
 
     parts = []
-    with tqdm(total=len(texts), desc=f"embedding ({name})", disable=len(texts) < PROGRESS_MIN,
-              file=stream()) as bar:
+    with bar(len(texts), f"embedding ({name})", enabled=len(texts) >= PROGRESS_MIN) as shown:
         for start in range(0, len(texts), batch_size):
             parts.append(np.asarray(encode(texts[start : start + batch_size]), dtype=np.float32))
-            bar.update(len(parts[-1]))
+            shown.update(len(parts[-1]))
     return np.concatenate(parts)

@@ -14,17 +14,15 @@ log = logging.getLogger(__name__)
 def step_bar(desc: str, enabled: bool) -> Any:
     """A Trainer callback: a bar of optimizer steps on ``console.stream()`` (if ``enabled``), the loss
     logged at INFO every ``logging_steps``."""
-    from tqdm.auto import tqdm
     from transformers import TrainerCallback
 
-    from ..console import stream
+    from ..console import bar as console_bar
 
     class StepBar(TrainerCallback):
         bar = None
 
         def on_train_begin(self, args, state, control, **kwargs):
-            self.bar = tqdm(total=state.max_steps, initial=state.global_step, desc=desc, unit="step",
-                            disable=not enabled, file=stream())
+            self.bar = console_bar(state.max_steps, desc, "step", enabled=enabled, initial=state.global_step)
 
         def on_step_end(self, args, state, control, **kwargs):
             self.bar.update(state.global_step - self.bar.n)
