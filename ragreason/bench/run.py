@@ -67,10 +67,11 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
                         method=config.score or DEFAULT_SCORE)
     for make_generator, arms in _engines(config, adapters, stages):
-        generator = SampleCache(make_generator())  # an arm with fewer votes takes the first of a larger draw
+        engine = make_generator()
+        generator = SampleCache(engine)  # an arm with fewer votes takes the first samples of a larger draw
         try:
             with stages.time(f"start engine {arms[0][0].adapter or 'base'}"):
-                generator.inner.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
+                engine.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
             for arm, served in sorted(arms, key=lambda pair: -pair[0].votes):  # the largest draw first
                 with stages.time(f"answer {arm.name}"):
                     by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
@@ -135,9 +136,9 @@ def _steps_seen(folder: Path) -> dict[str, int]:
     steps, batch = adapter.metrics.get("steps"), adapter.metrics.get("batch_size")
     if not isinstance(steps, int) or not isinstance(batch, int):
         return {}
+    seen = steps * batch * int(adapter.train.get("grad_accum", 1))
     available = int(adapter.examples.get("train", 0) * float(adapter.train.get("epochs", 1.0)))
-    return {"steps": steps, "examples_seen": min(steps * batch * int(adapter.train.get("grad_accum", 1)),
-                                                 available or steps * batch)}
+    return {"steps": steps, "examples_seen": min(seen, available) if available else seen}
 
 
 def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):

@@ -84,21 +84,18 @@ def load_lora_model(base_model: str, lora: LoraSpec, *, device: str, precision: 
     return model
 
 
-def frozen_linears_to(model: Any, dtype: Any) -> int:
+def frozen_linears_to(model: Any, dtype: Any) -> None:
     """Store the frozen weights of the linear layers in ``dtype`` (the output layer, often tied to the input
-    embeddings, excluded); returns how many. Under autocast a matrix product casts a float32 weight to bf16
+    embeddings, excluded). Under autocast a matrix product casts a float32 weight to bf16
     at every call unless the weight trains (autocast caches only those): storing the frozen ones in bf16
     gives the same products without the copies (benchmarks/RESULTS.md, "Where a training step's time
     goes"); the LoRA weights stay float32."""
     import torch
 
     output = model.get_output_embeddings()
-    count = 0
     for module in model.modules():
         if isinstance(module, torch.nn.Linear) and module is not output and not module.weight.requires_grad:
             module.to(dtype)
-            count += 1
-    return count
 
 
 def linear_module_names(model: Any) -> list[str]:
