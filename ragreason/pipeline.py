@@ -107,6 +107,7 @@ def answer(
     calibrate: str | None = None,
     prior: LetterPrior | None = None,
     examples: Sequence[Item] | None = None,
+    calibrate_on: Sequence[Item] | None = None,
     progress: bool = True,
 ) -> list[Answer]:
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
@@ -126,6 +127,8 @@ def answer(
     ``items``; "fitted" maps the scores by a model fitted on the solved ``examples`` (items with golds,
     none of them among ``items``: those that are, are left out of the fit) and balances the answers to the
     examples' letter shares.
+    ``calibrate_on``: estimate "batch" and "pride" priors, and balance "fitted" answers, over these items
+    instead of ``items`` (a superset, so that answering a slice of them first answers it as the whole would).
     ``prior`` (with ``calibrate``): add the log of each letter's share of the training golds to the
     calibrated scores (``LetterPrior.log_shares``): the model's evidence weighed against the answer prior,
     Bayes-fashion, so a model with no evidence answers like the prior and a confident one overrules it."""
@@ -156,8 +159,8 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    calibration = estimate_priors(calibrate, items, methods, builder, generator, retriever, adapter, top_k,
-                                  examples, progress) if calibrate and todo else None
+    calibration = estimate_priors(calibrate, calibrate_on or items, methods, builder, generator, retriever, adapter,
+                                  top_k, examples, progress) if calibrate and todo else None
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, batch_size, progress):
         answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,

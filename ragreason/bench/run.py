@@ -75,7 +75,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             for arm, served in sorted(arms, key=lambda pair: -pair[0].votes):  # the largest draw first
                 with stages.time(f"answer {arm.name}"):
                     by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
-                                                        progress, fallback, _fit_examples(config, arm, split.train))
+                                                        progress, fallback, fit_examples(config, arm, split.train))
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
         finally:
@@ -96,7 +96,7 @@ def _prior(split: Split) -> LetterPrior | None:
     return LetterPrior.fit(split.train)
 
 
-def _fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]:
+def fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]:
     """The solved items the fitted calibration learns from: the training items, less those the arm's adapter
     was trained on while others remain (a map fitted on an adapter's own training items trusts it too much)."""
     solved = [i for i in train if i.answer is not None]
@@ -161,10 +161,12 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
             out: Path, progress: bool = True, fallback: Fallback | None = None,
-            examples: list[Item] | None = None) -> tuple[list[RunRecord], float]:
+            examples: list[Item] | None = None,
+            calibrate_on: list[Item] | None = None) -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
-    calibration (without them it falls back to batch calibration)."""
+    calibration (without them it falls back to batch calibration); ``calibrate_on``: the items calibration is
+    estimated over, when ``items`` is a slice of them."""
     digest = config.digest()
     path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
@@ -174,7 +176,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
         score=arm.score, fallback=fallback,
         permutations=1 if arm.condition == "competition-baseline" else Permutations.parse(config.permutations),
-        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples,
+        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples, calibrate_on=calibrate_on,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )

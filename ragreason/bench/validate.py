@@ -55,6 +55,11 @@ def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
         return None, [f"not valid YAML: {exc}"]
     if not isinstance(raw, dict):
         return None, ["the config must be a mapping of sections"]
+    return check_mapping(raw, path.parent.resolve())
+
+
+def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | None, list[str]]:
+    """A config from its parsed YAML (paths relative to ``base_dir``), or None and every problem."""
     problems: list[str] = []
     values = _bind(BenchConfig, raw, "", problems, skip={"base_dir", *SECTIONS})
     for key, cls in SECTIONS.items():
@@ -73,7 +78,7 @@ def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
             values[key] = tuple(values[key])
     present = {k for k in REQUIRED if k in values}
     stand_in = {"name": "?", "out": "?", "data": DataConfig(format=FORMATS[0], path="?")}
-    config = BenchConfig(**{**stand_in, **values}, base_dir=str(path.parent.resolve()))
+    config = BenchConfig(**{**stand_in, **values}, base_dir=str(base_dir))
     problems += _semantics(config, present)  # also after binding problems: list everything at once
     return (None if problems or present != set(REQUIRED) else config), problems
 

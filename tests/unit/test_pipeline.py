@@ -1,4 +1,5 @@
 import json
+import random
 import subprocess
 import sys
 import time
@@ -8,6 +9,7 @@ import pytest
 from scripted import ScriptedGenerator
 
 from ragreason.data.errors import DataError
+from ragreason.generate import FakeGenerator
 from ragreason.pipeline import Sampling, answer
 from ragreason.prompt import PromptBuilder
 from ragreason.results import JsonlLog
@@ -340,3 +342,24 @@ def test_the_gold_letter_prior_decides_only_where_the_calibrated_evidence_is_wea
     assert [a.choice for a in strong] == [i.answer for i in COLOURS]
     with pytest.raises(ValueError, match="prior= weighs batch- or PriDe-calibrated"):
         answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(), score="text", prior=prior, progress=False)
+
+
+def test_a_slice_calibrated_on_the_whole_answers_as_the_whole_does():
+    """Batch calibration over ``calibrate_on``: a slice answered first matches the whole run; over the slice
+    alone the mean it divides out is another one (and here the answers differ)."""
+    rng = random.Random(3)
+    items = [Item(f"s{i}", f"Question {i}?", ("x", "y", "z"), rng.choice("ABC")) for i in range(60)]
+    habit = {"A": 1.2, "B": 0.0, "C": -0.6}
+
+    def scores(prompt, item, method):
+        gold = next(i for i in items if i.id == item.id).answer
+        lean = 3.0 if int(item.id[1:]) >= 20 else 0.0  # the rest leans hard to A: the slice's own mean differs
+        return {letter: habit[letter] + (lean if letter == "A" else 0.0) + (0.9 if letter == gold else 0.0)
+                for letter in item.letters}
+
+    run = dict(builder=PromptBuilder(), sampling=Sampling(n=0), score="label", calibrate="batch", progress=False)
+    whole = answer(items, generator=FakeGenerator(scores=scores), **run)
+    sliced = answer(items[:20], generator=FakeGenerator(scores=scores), calibrate_on=items, **run)
+    alone = answer(items[:20], generator=FakeGenerator(scores=scores), **run)
+    assert [a.choice for a in sliced] == [a.choice for a in whole[:20]]
+    assert [a.choice for a in alone] != [a.choice for a in sliced]

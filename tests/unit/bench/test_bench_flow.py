@@ -164,13 +164,13 @@ def test_by_default_one_vote_is_the_calibrated_letter_scores(tmp_path, tiny_mode
 def test_an_adapters_arm_fits_its_calibration_on_training_items_the_adapter_did_not_see(tmp_path, tiny_model_dir):
     from dataclasses import replace
 
-    from ragreason.bench.run import _fit_examples
+    from ragreason.bench.run import fit_examples
 
     cfg = config(tmp_path, tiny_model_dir)
     train = [Item(f"t{i}", "?", ("x", "y"), "AB"[i % 2]) for i in range(10)]
     base = arms_for(cfg)[0]
     ft = replace(base, condition="ft", adapter="ft")
     limited = replace(cfg, finetune=replace(cfg.finetune, train_limit=6))
-    assert [i.id for i in _fit_examples(limited, ft, train)] == ["t6", "t7", "t8", "t9"]
-    assert len(_fit_examples(limited, base, train)) == 10
-    assert len(_fit_examples(cfg, ft, train)) == 10  # every item trained the adapter: nothing else to fit on
+    assert [i.id for i in fit_examples(limited, ft, train)] == ["t6", "t7", "t8", "t9"]
+    assert len(fit_examples(limited, base, train)) == 10
+    assert len(fit_examples(cfg, ft, train)) == 10  # every item trained the adapter: nothing else to fit on
