@@ -11,7 +11,7 @@ from .. import console
 
 # Subcommand modules, in the order ``--help`` lists them. Each defines ``register(subparsers)``,
 # which adds its parser and sets ``func`` (a callable taking the parsed args, returning an exit code).
-COMMANDS = ["demo", "run", "validate_data", "synth", "finetune", "index", "bench", "curve", "serve"]
+COMMANDS = ["demo", "run", "validate_data", "synth", "finetune", "index", "bench", "tune", "curve", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,15 +13,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("config", help="the YAML config (see benchmarks/configs/)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bars")
     bench.set_defaults(func=run_bench_command, log_to=lambda args: Path(args.config).with_suffix(".log"))
-    validate = sub.add_parser("validate", help="check a benchmark config without loading any model")
+    validate = sub.add_parser("validate", help="check a benchmark config or a tuning search space without loading "
+                                               "any model")
     validate.add_argument("config")
     validate.set_defaults(func=validate_command)
 
 
 def validate_command(args: argparse.Namespace) -> int:
     from ..bench.validate import validate_config
+    from ..tune.space import is_space, validate_space
 
-    problems = validate_config(args.config)
+    problems = (validate_space if is_space(args.config) else validate_config)(args.config)
     if problems:
         print(f"{args.config}: {len(problems)} problem(s)")
         for problem in problems:

@@ -1,0 +1,136 @@
+"""The models a tuning run answers with: the base, and each fine-tuned adapter merged into a copy of it.
+
+Each is a ``Served``: an engine started on first use, and stopped when another one starts (one engine in
+memory at a time), behind one ``SampleCache`` that outlives restarts, so every recipe served by it shares
+its samples and option scores. ``Served`` times the work that reaches the engine, which gives a recipe's
+cost per item as if it ran alone (``cost_per_item``): reused samples make a recipe cheap in a tuning run,
+not on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..generate.sample_cache import SampleCache
+from ..orders import Permutations
+from ..types import Generation, Item, Prompt
+from .space import Recipe
+
+log = logging.getLogger(__name__)
+
+
+class _Timed:
+    """The engine ``make()`` builds (and warms up, so that its start is not timed as answering), built on the
+    first call and timed per call."""
+
+    def __init__(self, name: str, make: Callable[[], Any], before_start: Callable[[], None]) -> None:
+        self.name = name
+        self._make = make
+        self._before_start = before_start
+        self._engine: Any = None
+        self.model_name = name  # what answers are keyed by: stable whether or not the engine has started
+        self.start_seconds = 0.0
+        self.sample_seconds = 0.0
+        self.samples = 0
+        self.score_seconds = 0.0
+        self.scores = 0
+
+    def _started(self) -> Any:
+        if self._engine is None:
+            self._before_start()
+            start = time.perf_counter()
+            self._engine = self._make()
+            self.start_seconds += time.perf_counter() - start
+        return self._engine
+
+    def generate(self, prompts: Sequence[Prompt], **settings: Any) -> list[list[Generation]]:
+        engine = self._started()
+        start = time.perf_counter()
+        out = engine.generate(prompts, **settings)
+        self.sample_seconds += time.perf_counter() - start
+        self.samples += sum(len(samples) for samples in out)
+        return out
+
+    def score_options(self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = "text",
+                      adapter: str | None = None) -> list[dict[str, float]]:
+        engine = self._started()
+        start = time.perf_counter()
+        out = engine.score_options(prompts, items, method, adapter)
+        self.score_seconds += time.perf_counter() - start
+        self.scores += len(prompts)
+        return out
+
+    @property
+    def running(self) -> bool:
+        return self._engine is not None
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+class Served:
+    def __init__(self, name: str, make: Callable[[], Any], before_start: Callable[[], None]) -> None:
+        self.engine = _Timed(name, make, before_start)
+        self.cache = SampleCache(self.engine)
+
+    @property
+    def name(self) -> str:
+        return self.engine.name
+
+    def per_sample(self) -> float | None:
+        e = self.engine
+        return e.sample_seconds / e.samples if e.samples else None
+
+    def per_score(self) -> float | None:
+        e = self.engine
+        return e.score_seconds / e.scores if e.scores else None
+
+
+class Engines:
+    """The served models by name, one running at a time; ``close()`` stops the running one."""
+
+    def __init__(self) -> None:
+        self.served: dict[str, Served] = {}
+
+    def get(self, name: str, make: Callable[[], Any]) -> Served:
+        if name not in self.served:
+            self.served[name] = Served(name, make, self._stop_all)
+        return self.served[name]
+
+    def _stop_all(self) -> None:
+        for served in self.served.values():
+            if served.engine.running:
+                log.info("stopping engine %s to start another", served.name)
+                served.engine.close()
+
+    def drawn_tokens(self) -> int:
+        return sum(s.cache.drawn_tokens for s in self.served.values())
+
+    def start_seconds(self) -> float:
+        return sum(s.engine.start_seconds for s in self.served.values())
+
+    def close(self) -> None:
+        self._stop_all()
+
+
+def cost_per_item(recipe: Recipe, served: Served | None, engines: Engines) -> float:
+    """Estimated seconds per item for ``recipe`` alone: (one scoring pass if it reads option scores, plus one
+    sample per vote) per option order, at the measured seconds per sample and per scored prompt of its
+    model (of all models where its own has no measurement yet; 1 s each where nothing is measured)."""
+    def measured(read: Callable[[Served], float | None]) -> float:
+        own = read(served) if served is not None else None
+        if own is not None:
+            return own
+        seen = [v for v in (read(s) for s in engines.served.values()) if v is not None]
+        return sum(seen) / len(seen) if seen else 1.0
+
+    c = recipe.config
+    samples = 0 if recipe.votes == 1 and c.score else recipe.votes
+    scores = 1 if c.score else 0
+    orders = Permutations.parse(c.permutations).k or 4  # "all": every cyclic shift, 4 for four options
+    return orders * (scores * measured(Served.per_score) + samples * measured(Served.per_sample))

@@ -1,0 +1,221 @@
+"""``tune(space, dev=None, budget=...)``: race a search space's recipes on a dev split, write the
+leaderboard, the accuracy-against-cost plot and the winner as ``best.yaml``, then evaluate the winner
+once on the test split against the base recipe and the answer prior.
+
+Answers go to ``<out>/dev-<dev key>/answers/<recipe>-<recipe hash>.jsonl`` item by item (the bench's
+resumable records), so a rerun resumes and a changed recipe recomputes only itself. Adapters are trained
+when a recipe that needs one first takes its turn (the training counts against the budget), cached by
+what decides them, and served merged into a copy of the base model.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import console
+from ..bench.arms import arms_for
+from ..bench.components import build_generator, build_retriever, builder_for, merged_model, train_adapter
+from ..bench.records import RunRecord
+from ..bench.run import fit_examples, run_arm
+from ..bench.split import load_split
+from ..data.prior import LetterPrior
+from ..generate.vllm_options import served_dtype
+from ..policy import DEFAULT_SCORE
+from ..types import Item, Retriever
+from ..vote import Fallback
+from .budget import Budget, Meter
+from .dev import DevSplit, carve_dev, given_dev
+from .engines import Engines, cost_per_item
+from .leaderboard import BASE_NAME
+from .race import RaceResult, Standing, race
+from .space import Recipe, TuneSpace, load_space
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TestRow:
+    """One recipe (or the prior) on the test split."""
+
+    name: str
+    records: list[RunRecord]
+
+
+@dataclass
+class TuneResult:
+    race: RaceResult
+    split: DevSplit
+    seconds: float  # the race's wall time (fine-tuning, engine starts, answering)
+    tokens: int  # the generated tokens the race drew
+    costs: dict[str, float]  # estimated seconds per item of each recipe alone
+    records: dict[str, list[RunRecord]]  # each recipe's dev records, in race order
+    test: list[TestRow]
+    test_items: list[Item]
+    out: Path
+    prior_dev: float | None = None  # the answer prior's accuracy on the dev items
+    exhaustive: bool = False
+
+    @property
+    def winner(self) -> Recipe:
+        return self.race.winner.recipe
+
+
+class _Runner:
+    """What a race needs to answer with a recipe: its retriever, adapter, served model and records."""
+
+    def __init__(self, space: TuneSpace, split: DevSplit, test: list[Item], work: Path, progress: bool) -> None:
+        self.space, self.split, self.test, self.work, self.progress = space, split, test, work, progress
+        self.engines = Engines()
+        self.prior = LetterPrior.fit(split.rest) if any(i.answer for i in split.rest) else None
+        self._retrievers: dict[str, Retriever | None] = {}
+        self._models: dict[str, Path] = {}
+        self.records: dict[str, list[RunRecord]] = {}
+        self.meter: Meter | None = None
+
+    def retriever(self, recipe: Recipe) -> Retriever | None:
+        if not (recipe.context or recipe.condition == "rag+ft"):
+            return None
+        key = recipe.config.digest("retrieval")
+        if key not in self._retrievers:
+            self._retrievers[key] = build_retriever(recipe.config, self.split.rest, [*self.split.dev, *self.test])
+        return self._retrievers[key]
+
+    def served_name(self, recipe: Recipe) -> str:
+        return "base" if recipe.adapter is None else f"{recipe.adapter}-{self._model(recipe).name}"
+
+    def _model(self, recipe: Recipe) -> Path:
+        """The merged model of the recipe's adapter, trained (on the rest of the training split) and merged once."""
+        from ..bench.components import adapter_key
+
+        with_context = recipe.condition == "rag+ft"
+        key = adapter_key(recipe.config, self.split.rest, with_context)
+        if key not in self._models:
+            folder, seconds, reused = train_adapter(recipe.config, self.split.rest, self.retriever(recipe),
+                                                    with_context=with_context, progress=self.progress)
+            if reused and self.meter is not None:
+                self.meter.charge(seconds)
+            self._models[key] = merged_model(folder, served_dtype(recipe.config.model.options))
+        return self._models[key]
+
+    def served(self, recipe: Recipe):
+        name = self.served_name(recipe)
+        if name not in self.engines.served:
+            path = None if recipe.adapter is None else self._model(recipe)
+            config = recipe.config
+            warm_on = (self.split.dev or self.test)[0]
+
+            def make(config=config, path=path, name=name):
+                engine = build_generator(config, {}, path=path, name=name if path else None)
+                engine.generate([builder_for(config).build(warm_on)], n=1, max_tokens=1)  # start it now, untimed
+                return engine
+            return self.engines.get(name, make)
+        return self.engines.served[name]
+
+    def cost(self, recipe: Recipe) -> float:
+        name = self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else None
+        return cost_per_item(recipe, self.engines.served.get(name) if name else None, self.engines)
+
+    def _trained(self, recipe: Recipe) -> bool:
+        from ..bench.components import adapter_key
+
+        return adapter_key(recipe.config, self.split.rest, recipe.condition == "rag+ft") in self._models
+
+    def answer(self, recipe: Recipe, items: list[Item], calibrate_on: list[Item]) -> list[RunRecord]:
+        config = recipe.config
+        arm = replace(arms_for(config)[0], adapter=None)  # adapters are served merged
+        fallback = Fallback(config.fallback, self.prior if config.fallback == "prior" else None,
+                            method=config.score or DEFAULT_SCORE)
+        examples = fit_examples(config, arms_for(config)[0], self.split.rest)
+        records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
+                             False, fallback, examples, calibrate_on=calibrate_on)
+        return [replace(r, arm=recipe.name) for r in records]
+
+    def evaluate(self, recipe: Recipe, items) -> list[bool]:
+        records = self.answer(recipe, list(items), self.split.dev)
+        self.records[recipe.name] = records
+        return [r.correct for r in records]
+
+    def order(self, standings: list[Standing]) -> list[Standing]:
+        """A round's turns: by served model (the running one first, so it is not restarted), largest vote
+        size first (smaller ones then reuse its samples)."""
+        running = {n for n, s in self.engines.served.items() if s.engine.running}
+
+        def key(s: Standing):
+            r = s.recipe
+            name = self.served_name(r) if r.adapter is None or self._trained(r) else f"~{r.adapter}"
+            return (name not in running, name, -r.votes)
+        return sorted(standings, key=key)
+
+
+def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget: Budget | str | None = None,
+         exhaustive: bool = False, test: bool = True, out: str | Path | None = None,
+         progress: bool = True) -> TuneResult:
+    """Race ``space``'s recipes on ``dev`` (default: ``race.dev_size`` items carved from its training split)
+    within ``budget`` ("30m", "20k tokens"; default: none), write ``leaderboard.md``/``.json``,
+    ``pareto.png`` and ``best.yaml`` under the space's ``out``, and (``test``) evaluate the winner on the
+    test split against the base recipe and the prior. ``exhaustive``: every recipe on every dev item.
+    ``out``: write there instead (answers resume from the folder written to)."""
+    from .best import write_best
+    from .leaderboard import write_leaderboard
+
+    if not isinstance(space, TuneSpace):
+        space = load_space(space)
+    budget = budget if isinstance(budget, Budget) else Budget.parse(budget)
+    base = space.base
+    split_all = load_split(base)
+    split = (given_dev(split_all.train, dev, space.race.seed) if dev is not None
+             else carve_dev(split_all.train, space.race.dev_size, space.race.seed))
+    if not split.dev or not split.rest:
+        raise ValueError(f"{space.source}: the training split of {len(split_all.train)} items leaves no dev items "
+                         "or nothing to train on")
+    out = Path(out) if out is not None else base.resolve(base.out)
+    work = out / f"dev-{split.key}"
+    work.mkdir(parents=True, exist_ok=True)
+    runner = _Runner(space, split, split_all.test, work, progress)
+    meter = runner.meter = Meter(budget, runner.engines.drawn_tokens)
+    log.info("tuning %d recipes on %d dev items (%d train, %d test), budget %s", len(space.recipes),
+             len(split.dev), len(split.rest), len(split_all.test), budget)
+    try:
+        # the bar counts answers (recipe x dev item) out of the exhaustive number: racing ends short of it
+        with console.bar(len(space.recipes) * len(split.dev), "racing", "answer", enabled=progress) as shown:
+            def evaluate(recipe, items):
+                before = len(runner.records.get(recipe.name, ()))
+                result = runner.evaluate(recipe, items)
+                shown.set_postfix_str(f"{len(items)} items: {recipe.name}")
+                shown.update(len(result) - before)
+                return result
+            result = race(space.recipes, split.dev, evaluate, space.race, meter, runner.cost, exhaustive=exhaustive,
+                          order=runner.order)
+        seconds, tokens = meter.seconds, meter.tokens
+        costs = {r.name: runner.cost(r) for r in space.recipes}
+        rows = _test_rows(runner, result.winner.recipe, space) if test and split_all.test else []
+    finally:
+        runner.engines.close()
+    prior_dev = (sum(runner.prior.choice(i) == i.answer for i in split.dev) / len(split.dev)
+                 if runner.prior is not None else None)
+    tuned = TuneResult(result, split, seconds, tokens, costs, runner.records, rows, split_all.test, out, prior_dev,
+                       exhaustive)
+    write_leaderboard(tuned, out)
+    write_best(result.winner.recipe, out / "best.yaml")
+    return tuned
+
+
+def base_recipe(space: TuneSpace) -> Recipe:
+    """The reference recipe on the test split: the base model with the space's default answer settings."""
+    config = replace(space.base, conditions=("base",), votes=(1,))
+    return Recipe(BASE_NAME, config)
+
+
+def _test_rows(runner: _Runner, winner: Recipe, space: TuneSpace) -> list[TestRow]:
+    test = runner.test
+    reference = base_recipe(space)
+    recipes = [winner] if reference.key == winner.key else [winner, reference]
+    rows = [TestRow(r.name, runner.answer(r, test, test)) for r in recipes]
+    if runner.prior is not None:
+        from ..bench.records import prior_records
+
+        rows.append(TestRow("prior", prior_records(runner.prior, test, space.base.digest())))
+    return rows
+
