@@ -83,7 +83,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, help="answer only the first N questions")
     p.add_argument("--lenient", action="store_true", help="skip malformed records (listed) instead of stopping")
     p.add_argument("--no-progress", action="store_true")
-    p.set_defaults(func=run, log_to=lambda args: Path(f"{args.out}.log"))  # never the answers file itself
+    p.add_argument("--recipe", help="a recipe file (the best.yaml of ragreason tune, or a benchmark config with one "
+                                    "condition and one vote size): its prompt, retrieval, votes, scoring, calibration "
+                                    "and solved items become the defaults of these flags; flags given still win")
+    from .recipe_flags import FLAGS
+
+    p.set_defaults(func=run, log_to=lambda args: Path(f"{args.out}.log"),  # never the answers file itself
+                   flag_defaults={name: p.get_default(name) for name in FLAGS})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,13 +98,17 @@ def run(args: argparse.Namespace) -> int:
 
     rejects = Rejects()
     try:
+        if args.recipe:
+            from .recipe_flags import apply_recipe
+
+            apply_recipe(args, args.flag_defaults)
         problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
         examples = _solved(args.examples, args)
         solved = _solved(args.train, args) or examples
         fallback = _fallback(args, solved)
         template, closed_world = _prompt(args)
         args.permutations = Permutations.parse(args.permutations)
-    except (DataError, FileNotFoundError, ValueError) as error:
+    except (DataError, FileNotFoundError, ValueError) as error:  # a ConfigError is a ValueError
         print(f"error: {error}")
         return 1
     for reject in rejects:
