@@ -4,7 +4,8 @@ winner once on the test split."""
 
 from .budget import Budget
 from .race import RaceResult, Standing, adjust, race
-from .run import TuneResult, tune
+from .result import TuneResult
+from .run import tune
 from .space import AXES, RaceSpec, Recipe, TuneSpace, load_space, validate_space
 
 __all__ = ["AXES", "Budget", "RaceResult", "RaceSpec", "Recipe", "Standing", "TuneResult", "TuneSpace", "adjust",

@@ -8,16 +8,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..bench.stats import accuracy, paired
 from ..data import chance_accuracy
 from ..paths import write_text_atomic
-
-if TYPE_CHECKING:
-    from .run import TuneResult
-
-BASE_NAME = "base@1 (defaults)"  # the reference recipe on the test split
+from .result import BASE_NAME, TuneResult
 
 
 @dataclass(frozen=True)

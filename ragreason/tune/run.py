@@ -11,7 +11,7 @@ what decides them, and served merged into a copy of the base model.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from .. import console
@@ -28,38 +28,11 @@ from ..vote import Fallback
 from .budget import Budget, Meter
 from .dev import DevSplit, carve_dev, given_dev
 from .engines import Engines, cost_per_item
-from .leaderboard import BASE_NAME
-from .race import RaceResult, Standing, race
+from .race import Standing, race
+from .result import BASE_NAME, TestRow, TuneResult
 from .space import Recipe, TuneSpace, load_space
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TestRow:
-    """One recipe (or the prior) on the test split."""
-
-    name: str
-    records: list[RunRecord]
-
-
-@dataclass
-class TuneResult:
-    race: RaceResult
-    split: DevSplit
-    seconds: float  # the race's wall time (fine-tuning, engine starts, answering)
-    tokens: int  # the generated tokens the race drew
-    costs: dict[str, float]  # estimated seconds per item of each recipe alone
-    records: dict[str, list[RunRecord]]  # each recipe's dev records, in race order
-    test: list[TestRow]
-    test_items: list[Item]
-    out: Path
-    prior_dev: float | None = None  # the answer prior's accuracy on the dev items
-    exhaustive: bool = False
-
-    @property
-    def winner(self) -> Recipe:
-        return self.race.winner.recipe
 
 
 class _Runner:
