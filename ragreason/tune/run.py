@@ -23,6 +23,7 @@ from ..bench.split import load_split
 from ..data.prior import LetterPrior
 from ..generate.vllm_options import served_dtype
 from ..policy import DEFAULT_SCORE
+from ..retrieve.context_cache import ContextCache
 from ..types import Item, Retriever
 from ..vote import Fallback
 from .budget import Budget, Meter
@@ -52,7 +53,8 @@ class _Runner:
             return None
         key = recipe.config.digest("retrieval")
         if key not in self._retrievers:
-            self._retrievers[key] = build_retriever(recipe.config, self.split.rest, [*self.split.dev, *self.test])
+            built = build_retriever(recipe.config, self.split.rest, [*self.split.dev, *self.test])
+            self._retrievers[key] = ContextCache(built) if built is not None else None  # recipes share contexts
         return self._retrievers[key]
 
     def served_name(self, recipe: Recipe) -> str:
