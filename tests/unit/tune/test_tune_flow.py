@@ -87,3 +87,15 @@ def test_a_budget_stops_the_race(tmp_path, tiny_model_dir, monkeypatch):
     result = tune(load_space(path), budget="1 tokens", test=False, progress=False)
     assert result.race.stopped == "budget spent"
     assert max(len(s.correct) for s in result.race.standings) == 20
+
+
+def test_the_command_prints_the_leaderboard_and_refuses_a_bad_budget(tmp_path, tiny_model_dir, monkeypatch, capsys):
+    from ragreason.cli import main
+
+    path, golds = _space(tmp_path, tiny_model_dir)
+    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    assert main(["tune", str(path), "--budget", "soon", "--no-progress"]) == 1
+    assert "give a time (30m, 90s, 1.5h)" in capsys.readouterr().out
+    assert main(["tune", str(path), "--no-progress", "--out", str(tmp_path / "elsewhere")]) == 0
+    shown = capsys.readouterr().out
+    assert "| base@1 score=label | 20 |" in shown and "elsewhere/best.yaml" in shown

@@ -1,0 +1,53 @@
+"""Adapters in a race: trained once, on the training items that are not dev items, served by an engine of
+their own, and their training charged to the budget (also when the adapter comes from the cache)."""
+
+import json
+import random
+
+import yaml
+
+import ragreason.tune.run as tune_run
+from ragreason.generate import FakeGenerator
+from ragreason.tune import tune
+
+
+def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, tiny_model_dir, monkeypatch):
+    rng = random.Random(0)
+    items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice("ABC")}
+             for i in range(160)]
+    golds = {i["id"]: i["answer"] for i in items}
+    (tmp_path / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    raw = {"name": "ft-race", "out": "out", "data": {"format": "mcq", "path": "items.jsonl", "test_fraction": 0.25},
+           "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"}, "calibrate": None,
+           "finetune": {"train_limit": 50}, "space": {"condition": ["base", "ft"], "votes": [1, 3]},
+           "race": {"dev_size": 60, "first": 20}}
+    (tmp_path / "space.yaml").write_text(yaml.safe_dump(raw))
+    trained, engines = [], []
+
+    def train_adapter(config, train, retriever, *, with_context, progress):
+        trained.append([i.id for i in train])
+        folder = tmp_path / "adapter"
+        folder.mkdir(exist_ok=True)
+        return folder, 120.0, len(trained) > 1 or (tmp_path / "reuse").exists()
+
+    def build_generator(config, adapters, path=None, name=None):
+        def scores(prompt, item, method):  # the merged adapter names the gold; the base model says A
+            letter = golds[item.id] if path is not None else "A"
+            return {letter: 0.0, **{g: -5.0 for g in "ABC" if g != letter}}
+        engines.append(FakeGenerator(default="Answer: A", scores=scores))
+        return engines[-1]
+
+    monkeypatch.setattr(tune_run, "train_adapter", train_adapter)
+    monkeypatch.setattr(tune_run, "merged_model", lambda folder, dtype: folder)
+    monkeypatch.setattr(tune_run, "build_generator", build_generator)
+    result = tune(tmp_path / "space.yaml", test=False, progress=False)
+    assert result.winner.name == "ft@1"
+    assert len(trained) == 1 and not {i.id for i in result.split.dev} & set(trained[0])
+    assert len(engines) == 2  # the base model's engine, then the merged adapter's
+    assert result.seconds < 120  # trained here: its time is in the wall clock, not charged again
+    (tmp_path / "reuse").touch()
+    import shutil
+
+    shutil.rmtree(tmp_path / "out")
+    reused = tune(tmp_path / "space.yaml", test=False, progress=False)
+    assert reused.seconds >= 120  # the cached adapter's recorded training time counts against the budget
