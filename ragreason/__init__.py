@@ -6,7 +6,8 @@ The light names of the flow are here; importing them loads no torch, vLLM or FAI
 
 Components live in the packages that read like the flow: ``data`` -> ``embed`` -> ``store`` ->
 ``retrieve`` -> ``prompt`` -> ``generate`` -> ``extract``/``vote`` -> ``pipeline``, with ``finetune``,
-``bench`` (benchmarks and the demo), ``synth`` (generated problems) and ``cli`` beside them.
+``bench`` (benchmarks and the demo), ``tune`` (the recipe search), ``synth`` (generated problems) and
+``cli`` beside them.
 """
 
 from .data import load_items, load_problems
