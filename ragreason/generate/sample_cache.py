@@ -4,7 +4,8 @@ Asking again for k <= n samples of a prompt already sampled n times (the same it
 sampling settings and allowed answers) returns its first k without a model call: majority votes at k = 3
 and 5 come from the first k samples of one n = 5 run, as lm-eval's maj@k filters take them. Asking for
 more samples than are kept draws all of them afresh (the first k of a larger draw, not a mix of two
-draws). A reused sample keeps the latency and tokens it cost when it was drawn. Option scores are kept
+draws). ``draw_at_least``: a sampled draw (temperature > 0) of fewer samples takes that many and keeps
+them, so the smaller vote sizes may come first and the larger ones still reuse. A reused sample keeps the latency and tokens it cost when it was drawn. Option scores are kept
 the same way (the same item, messages, letters, method and adapter score once), so recipes that differ
 only in how they calibrate or vote share one scoring pass. ``drawn_tokens`` and ``scored`` count the
 work that reached the wrapped generator; everything else passes through to it.
@@ -28,6 +29,7 @@ class SampleCache:
         self.reused = 0  # samples handed out again instead of drawn
         self.drawn_tokens = 0  # completion tokens the wrapped generator produced
         self.scored = 0  # prompts the wrapped generator scored
+        self.draw_at_least = 1
 
     def __getattr__(self, name: str) -> Any:  # score_options, close, ...
         return getattr(self.inner, name)
@@ -55,7 +57,8 @@ class SampleCache:
         todo = [i for i, key in enumerate(keys) if len(self._kept.get(key, ())) < n]
         if todo:
             extra = {"choices": [choices[i] for i in todo]} if choices is not None else {}
-            drawn = self.inner.generate([prompts[i] for i in todo], n=n, temperature=temperature, top_p=top_p,
+            draw = max(n, self.draw_at_least) if temperature > 0 else n
+            drawn = self.inner.generate([prompts[i] for i in todo], n=draw, temperature=temperature, top_p=top_p,
                                         max_tokens=max_tokens, adapter=adapter, stop=stop, **extra)
             for i, samples in zip(todo, drawn, strict=True):
                 self._kept[keys[i]] = list(samples)

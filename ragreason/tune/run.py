@@ -47,6 +47,7 @@ class _Runner:
         self._models: dict[str, Path] = {}
         self.records: dict[str, list[RunRecord]] = {}
         self.meter: Meter | None = None
+        self._largest: dict[str, int] = {}  # per served model, the largest vote size still racing
 
     def retriever(self, recipe: Recipe) -> Retriever | None:
         if not (recipe.context or recipe.condition == "rag+ft"):
@@ -85,7 +86,9 @@ class _Runner:
                 engine = build_generator(config, {}, path=path, name=name if path else None)
                 engine.generate([builder_for(config).build(warm_on)], n=1, max_tokens=1)  # start it now, untimed
                 return engine
-            return self.engines.get(name, make)
+            served = self.engines.get(name, make)
+            served.cache.draw_at_least = self._largest.get(name, self._largest.get(f"~{recipe.adapter}", 1))
+            return served
         return self.engines.served[name]
 
     def cost(self, recipe: Recipe) -> float:
@@ -113,15 +116,23 @@ class _Runner:
         return [r.correct for r in records]
 
     def order(self, standings: list[Standing]) -> list[Standing]:
-        """A round's turns: by served model (the running one first, so it is not restarted), largest vote
-        size first (smaller ones then reuse its samples)."""
+        """A round's turns: by served model (the running one first, so it is not restarted), the cheapest
+        recipes first (a budget that runs out mid-round leaves out the costly ones, not the cheap ones); each
+        model's sampled draws take the largest vote size still racing, so the smaller ones reuse it."""
         running = {n for n, s in self.engines.served.items() if s.engine.running}
+        largest: dict[str, int] = {}
+        for s in standings:
+            name = self._group(s.recipe)
+            largest[name] = max(largest.get(name, 1), s.recipe.votes)
+        for name, served in self.engines.served.items():
+            served.cache.draw_at_least = largest.get(name, 1)
+        self._largest = largest
+        return sorted(standings, key=lambda s: (self._group(s.recipe) not in running, self._group(s.recipe),
+                                                self.cost(s.recipe)))
 
-        def key(s: Standing):
-            r = s.recipe
-            name = self.served_name(r) if r.adapter is None or self._trained(r) else f"~{r.adapter}"
-            return (name not in running, name, -r.votes)
-        return sorted(standings, key=key)
+    def _group(self, recipe: Recipe) -> str:
+        """The served model's name, or a stand-in for an adapter not trained yet."""
+        return self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else f"~{recipe.adapter}"
 
 
 def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget: Budget | str | None = None,

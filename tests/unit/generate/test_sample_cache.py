@@ -41,3 +41,27 @@ def test_other_settings_or_more_samples_draw_afresh():
     run(cache, 2)
     assert [c["n"] for c in fake.calls if c["method"] == "generate"] == [3, 3, 5]
     assert cache.model_name == "fake"  # the rest passes through
+
+
+def test_draw_at_least_lets_the_smaller_vote_size_go_first():
+    fake = FakeGenerator(REPLIES)
+    cache = SampleCache(fake)
+    cache.draw_at_least = 5
+    three = run(cache, 3)
+    five = run(cache, 5)
+    greedy = run(cache, 1, temperature=0.0)
+    assert [c["n"] for c in fake.calls if c["method"] == "generate"] == [5, 1]  # greedy draws stay single
+    assert [a.choice for a in three] == ["B", "C"] and [a.choice for a in five] == ["A", "A"]
+    assert len(greedy[0].generations) == 1
+
+
+def test_option_scores_are_kept_per_prompt():
+    fake = FakeGenerator(scores={"q1": {"B": 1.0}, "q2": {"C": 1.0}})
+    cache = SampleCache(fake)
+    sampling = Sampling(n=0)
+    first = answer(ITEMS, builder=PromptBuilder("direct"), generator=cache, sampling=sampling, score="label",
+                   progress=False)
+    again = answer(ITEMS, builder=PromptBuilder("direct"), generator=cache, sampling=sampling, score="label",
+                   progress=False)
+    assert [a.choice for a in first] == [a.choice for a in again] == ["B", "C"]
+    assert sum(c["prompts"] for c in fake.calls if c["method"] == "score_options") == 2 and cache.scored == 2
