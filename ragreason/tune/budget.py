@@ -64,6 +64,10 @@ class Meter:
     def tokens(self) -> int:
         return int(self._tokens())
 
+    def fits(self, seconds: float) -> bool:
+        """Whether ``seconds`` more of work stay within a time budget (a token budget is checked by ``spent``)."""
+        return self.budget.seconds is None or self.seconds + seconds <= self.budget.seconds
+
     def spent(self) -> bool:
         b = self.budget
         return bool((b.seconds is not None and self.seconds >= b.seconds)

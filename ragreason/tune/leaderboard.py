@@ -101,6 +101,7 @@ def write_leaderboard(result: TuneResult, out: Path) -> None:
         "stopped": race.stopped, "winner": race.winner.recipe.name, "leader": race.leader.recipe.name,
         "compared_on": race.compared_on, "chance_dev": chance_accuracy(result.split.dev),
         "prior_dev": result.prior_dev,
+        "not_reached": [st.recipe.name for st in race.standings if not st.correct],
         "rounds": [asdict(r) for r in race.rounds],
     }
     payload = {"summary": summary, "leaderboard": [asdict(r) for r in rows], "test": [asdict(t) for t in tests]}
@@ -128,6 +129,8 @@ def markdown(summary: dict, rows: list[Row], tests: list[TestLine]) -> str:
         dropped = "" if r.dropped_at is None else f"{r.dropped_at} items"
         lines.append(f"| {r.recipe} | {r.items} | {100 * r.accuracy:.1f} [{100 * r.low:.1f}, {100 * r.high:.1f}] | "
                      f"{r.seconds_per_item:.3f} | {r.tokens_per_item:.1f} | {p} | {dropped} | {mark} |")
+    if s["not_reached"]:
+        lines += ["", f"Not reached within the budget ({len(s['not_reached'])}): {', '.join(s['not_reached'])}."]
     lines += ["", "s/item: estimated seconds per item for the recipe alone (measured seconds per sample and per "
               "scored prompt of its model); p: McNemar exact on the items both reached, uncorrected (drops used "
               "the corrected p of their round)."]

@@ -4,8 +4,9 @@ Every surviving recipe answers the same first ``n`` dev items; the leader is the
 (the cheaper on a tie). Each other survivor is compared with the leader on those items by McNemar's
 exact test; the p-values of the round are corrected for the number of comparisons (Holm by default),
 and a survivor below the leader with a corrected p < alpha is dropped. The slice then grows for the
-survivors, until one is left, the dev items run out or the budget is spent (checked before each recipe's
-turn: a round cut short compares survivors on the items all of them reached). The winner is the
+survivors, until one is left, the dev items run out or the budget is spent: before each recipe's turn
+the time it would take (its estimated cost per item times the items it has not answered) must fit in
+what is left; a round cut short compares survivors on the items all of them reached. The winner is the
 cheapest survivor that is not even nominally worse than the leader (uncorrected p >= alpha): a tie
 within the noise goes to the cheaper recipe. ``exhaustive`` answers every dev item with every recipe,
 drops nothing and ignores the budget; its winner is chosen by the same rule.
@@ -99,7 +100,7 @@ def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, s
         alive = [s for s in standings if s.alive]
         cut = False
         for s in order(alive):
-            if not exhaustive and meter.spent():
+            if not exhaustive and (meter.spent() or not meter.fits(cost(s.recipe) * (n - len(s.correct)))):
                 cut = True
                 break
             s.correct = list(evaluate(s.recipe, items[:n]))

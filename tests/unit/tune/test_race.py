@@ -79,6 +79,9 @@ def test_a_spent_budget_stops_before_the_next_turn():
     class Stub(Meter):
         def spent(self):
             return next(spent, True)
+
+        def fits(self, seconds):
+            return True
     result = race(recipes, ITEMS, evaluate, RaceSpec(first=30), Stub(Budget(seconds=1), lambda: 0), lambda r: 1.0)
     assert result.stopped == "budget spent" and [n for _, n in asked] == [30, 30]
     assert result.compared_on == 30 and result.winner.recipe.name in ("a", "b")
@@ -108,3 +111,13 @@ def test_budgets_parse(text, expected):
 def test_a_bad_budget_says_what_it_takes():
     with pytest.raises(ValueError, match="30m, 90s"):
         Budget.parse("soon")
+
+
+def test_a_turn_that_would_overrun_the_budget_is_not_started():
+    recipes = [recipe("cheap"), recipe("costly", votes=5)]
+    evaluate, asked = scripted({"cheap": 0.5, "costly": 0.5})
+    costs = {"cheap": 0.01, "costly": 10.0}  # 30 items: 0.3 s and 300 s, against 60 s
+    result = race(recipes, ITEMS, evaluate, RaceSpec(first=30), Meter(Budget(seconds=60), lambda: 0),
+                  lambda r: costs[r.name], order=lambda alive: sorted(alive, key=lambda s: costs[s.recipe.name]))
+    assert asked == [("cheap", 30)] and result.stopped == "budget spent"
+    assert result.winner.recipe.name == "cheap"
