@@ -1,14 +1,15 @@
 """``SampleCache``: a generator that keeps every prompt's samples, so that fewer votes reuse more.
 
 Asking again for k <= n samples of a prompt already sampled n times (the same item, messages, adapter,
-sampling settings and allowed answers) returns its first k without a model call: majority votes at k = 3
-and 5 come from the first k samples of one n = 5 run, as lm-eval's maj@k filters take them. Asking for
-more samples than are kept draws all of them afresh (the first k of a larger draw, not a mix of two
-draws). ``draw_at_least``: a sampled draw (temperature > 0) of fewer samples takes that many and keeps
-them, so the smaller vote sizes may come first and the larger ones still reuse. A reused sample keeps
-the latency and tokens it cost when it was drawn. Option scores are kept the same way (the same item, messages, letters, method and adapter score once), so recipes that differ
-only in how they calibrate or vote share one scoring pass. ``drawn_tokens`` and ``scored`` count the
-work that reached the wrapped generator; everything else passes through to it.
+sampling settings and allowed answers) returns its first k without a model call: majority votes at k = 3 and
+5 come from the first k samples of one n = 5 run, as lm-eval's maj@k filters take them. Asking for more
+samples than are kept draws all of them afresh (the first k of a larger draw, not a mix of two draws).
+``draw_at_least``: a sampled draw (temperature > 0) of fewer samples takes that many and keeps them, so the
+smaller vote sizes may come first and the larger ones still reuse. A reused sample keeps the latency and
+tokens it cost when it was drawn. Option scores are kept the same way (the same item, messages, letters,
+method and adapter score once), so recipes that differ only in how they calibrate or vote share one scoring
+pass. ``drawn_tokens`` and ``scored`` count the work that reached the wrapped generator; everything else
+passes through to it.
 """
 
 from __future__ import annotations
