@@ -3,7 +3,8 @@ leaderboard, the accuracy-against-cost plot and the winner as ``best.yaml``, the
 once on the test split against the base recipe and the answer prior.
 
 Answers go to ``<out>/dev-<dev key>/answers/<recipe>-<recipe hash>.jsonl`` item by item (the bench's
-resumable records), so a rerun resumes and a changed recipe recomputes only itself. Adapters are trained
+resumable records), so a rerun resumes and a changed recipe recomputes only itself. Retrievers are built
+before the first turn (each distinct retrieval once; their time counts). Adapters are trained
 when a recipe that needs one first takes its turn (the training counts against the budget), cached by
 what decides them, and served merged into a copy of the base model.
 """
@@ -100,18 +101,20 @@ class _Runner:
 
         return adapter_key(recipe.config, self.split.rest, recipe.condition == "rag+ft") in self._models
 
-    def answer(self, recipe: Recipe, items: list[Item], calibrate_on: list[Item]) -> list[RunRecord]:
+    def answer(self, recipe: Recipe, items: list[Item]) -> list[RunRecord]:
+        """The recipe's records for ``items``; calibration (batch, or the fitted map's balancing) is estimated
+        over ``items``: a round's slice, whose earlier part keeps the answers it had."""
         config = recipe.config
         arm = replace(arms_for(config)[0], adapter=None)  # adapters are served merged
         fallback = Fallback(config.fallback, self.prior if config.fallback == "prior" else None,
                             method=config.score or DEFAULT_SCORE)
         examples = fit_examples(config, arms_for(config)[0], self.split.rest)
         records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
-                             False, fallback, examples, calibrate_on=calibrate_on)
+                             False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]
 
     def evaluate(self, recipe: Recipe, items) -> list[bool]:
-        records = self.answer(recipe, list(items), self.split.dev)
+        records = self.answer(recipe, list(items))
         self.records[recipe.name] = records
         return [r.correct for r in records]
 
@@ -161,6 +164,8 @@ def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget
     work.mkdir(parents=True, exist_ok=True)
     runner = _Runner(space, split, split_all.test, work, progress)
     meter = runner.meter = Meter(budget, runner.engines.drawn_tokens)
+    for recipe in space.recipes:  # before the first turn, so that each turn's estimate sees what is left
+        runner.retriever(recipe)
     log.info("tuning %d recipes on %d dev items (%d train, %d test), budget %s", len(space.recipes),
              len(split.dev), len(split.rest), len(split_all.test), budget)
     try:
@@ -198,7 +203,7 @@ def _test_rows(runner: _Runner, winner: Recipe, space: TuneSpace) -> list[TestRo
     test = runner.test
     reference = base_recipe(space)
     recipes = [winner] if reference.key == winner.key else [winner, reference]
-    rows = [TestRow(r.name, runner.answer(r, test, test)) for r in recipes]
+    rows = [TestRow(r.name, runner.answer(r, test)) for r in recipes]
     if runner.prior is not None:
         from ..bench.records import prior_records
 
