@@ -160,8 +160,9 @@ def _plot(rows: list[Row], summary: dict, path: Path) -> None:
         spread = [[100 * (r.accuracy - r.low)], [100 * (r.high - r.accuracy)]]
         ax.errorbar(r.seconds_per_item, 100 * r.accuracy, yerr=spread, fmt="o", color=color, ecolor=color, alpha=0.8,
                     capsize=2)
-        ax.annotate(r.recipe, (r.seconds_per_item, 100 * r.accuracy), fontsize=6, xytext=(3, 3),
-                    textcoords="offset points")
+        if r.pareto or r.winner:  # the others are many and near each other: unlabelled
+            ax.annotate(r.recipe + (" (winner)" if r.winner else ""), (r.seconds_per_item, 100 * r.accuracy),
+                        fontsize=7, xytext=(4, 4), textcoords="offset points")
     front = sorted((r for r in rows if r.pareto), key=lambda r: r.seconds_per_item)
     ax.plot([r.seconds_per_item for r in front], [100 * r.accuracy for r in front], "-", color="#dd8452",
             label="Pareto front")
@@ -170,7 +171,8 @@ def _plot(rows: list[Row], summary: dict, path: Path) -> None:
         ax.axhline(100 * summary["prior_dev"], color="#c44e52", linestyle="--", linewidth=1, label="prior")
     ax.set_xlabel("estimated seconds per item (recipe alone)")
     ax.set_ylabel("dev accuracy % (items reached)")
-    ax.set_title(f"{summary['mode']}: {summary['recipes']} recipes (grey: dropped)", fontsize=9)
+    ax.set_title(f"{summary['mode']}: {summary['recipes']} recipes (grey: dropped; labelled: the Pareto front "
+                 "and the winner)", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
