@@ -45,17 +45,23 @@ def validate_config(path: str | Path) -> list[str]:
 
 
 def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
+    raw, problems = read_mapping(path, "config")
+    return (None, problems) if raw is None else check_mapping(raw, path.parent.resolve())
+
+
+def read_mapping(path: Path, what: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """The YAML mapping in ``path``, or None and why not (``what``: "config", "search space", ...)."""
     import yaml
 
     if not path.is_file():
-        return None, [f"no such config file: {path}"]
+        return None, [f"no such {what} file: {path}"]
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return None, [f"not valid YAML: {exc}"]
     if not isinstance(raw, dict):
-        return None, ["the config must be a mapping of sections"]
-    return check_mapping(raw, path.parent.resolve())
+        return None, [f"the {what} must be a mapping of sections"]
+    return dict(raw), []
 
 
 def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | None, list[str]]:

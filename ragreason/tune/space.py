@@ -129,19 +129,11 @@ def is_space(path: str | Path) -> bool:
 
 
 def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
-    import yaml
+    from ..bench.validate import check_mapping, read_mapping
 
-    from ..bench.validate import check_mapping
-
-    if not path.is_file():
-        return None, [f"no such search-space file: {path}"]
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        return None, [f"not valid YAML: {exc}"]
-    if not isinstance(raw, dict):
-        return None, ["the search space must be a mapping of sections"]
-    raw = dict(raw)
+    raw, problems = read_mapping(path, "search space")
+    if raw is None:
+        return None, problems
     axes, race_raw = raw.pop("space", None), raw.pop("race", {}) or {}
     base_dir = path.parent.resolve()
     raw = {"conditions": ["base"], "votes": [1], **raw}  # the recipes set their own; the base needs only these
