@@ -33,8 +33,7 @@ class _Timed:
         self._engine: Any = None
         self.model_name = name  # what answers are keyed by: stable whether or not the engine has started
         self.start_seconds = 0.0
-        self.sample_seconds = 0.0
-        self.samples = 0
+        self.draws: dict[int, list[float]] = {}  # samples per prompt -> [seconds, prompts]
         self.score_seconds = 0.0
         self.scores = 0
 
@@ -50,8 +49,9 @@ class _Timed:
         engine = self._started()
         start = time.perf_counter()
         out = engine.generate(prompts, **settings)
-        self.sample_seconds += time.perf_counter() - start
-        self.samples += sum(len(samples) for samples in out)
+        spent = self.draws.setdefault(int(settings.get("n", 1)), [0.0, 0])
+        spent[0] += time.perf_counter() - start
+        spent[1] += len(prompts)
         return out
 
     def score_options(self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = "text",
@@ -82,9 +82,15 @@ class Served:
     def name(self) -> str:
         return self.engine.name
 
-    def per_sample(self) -> float | None:
-        e = self.engine
-        return e.sample_seconds / e.samples if e.samples else None
+    def per_prompt(self, n: int) -> float | None:
+        """Measured seconds to draw ``n`` samples of one prompt: at that n if drawn, else scaled by n from the
+        nearest n drawn (one prompt's n samples share its prefill: per sample, larger draws cost less)."""
+        draws = {k: v for k, v in self.engine.draws.items() if v[1]}
+        if not draws:
+            return None
+        near = min(draws, key=lambda k: (abs(k - n), k))
+        seconds, prompts = draws[near]
+        return seconds / prompts * (1.0 if near == n else n / near)
 
     def per_score(self) -> float | None:
         e = self.engine
@@ -119,18 +125,21 @@ class Engines:
 
 
 def cost_per_item(recipe: Recipe, served: Served | None, engines: Engines) -> float:
-    """Estimated seconds per item for ``recipe`` alone: (one scoring pass if it reads option scores, plus one
-    sample per vote) per option order, at the measured seconds per sample and per scored prompt of its
-    model (of all models where its own has no measurement yet; 1 s each where nothing is measured)."""
-    def measured(read: Callable[[Served], float | None]) -> float:
+    """Estimated seconds per item for ``recipe`` alone: (one scoring pass if it reads option scores, plus a
+    draw of one sample per vote) per option order, at the measured seconds per scored prompt and per draw of
+    that size of its model (of all models where its own has no measurement yet; 1 s per pass and per sample
+    where nothing is measured)."""
+    c = recipe.config
+    samples = 0 if recipe.votes == 1 and c.score else recipe.votes
+
+    def measured(read: Callable[[Served], float | None], unmeasured: float) -> float:
         own = read(served) if served is not None else None
         if own is not None:
             return own
         seen = [v for v in (read(s) for s in engines.served.values()) if v is not None]
-        return sum(seen) / len(seen) if seen else 1.0
+        return sum(seen) / len(seen) if seen else unmeasured
 
-    c = recipe.config
-    samples = 0 if recipe.votes == 1 and c.score else recipe.votes
-    scores = 1 if c.score else 0
+    score = measured(Served.per_score, 1.0) if c.score else 0.0
+    draw = measured(lambda s: s.per_prompt(samples), float(samples)) if samples else 0.0
     orders = Permutations.parse(c.permutations).k or 4  # "all": every cyclic shift, 4 for four options
-    return orders * (scores * measured(Served.per_score) + samples * measured(Served.per_sample))
+    return orders * (score + draw)

@@ -84,14 +84,17 @@ def adjust(p_values: Sequence[float], correction: str) -> list[float]:
 
 def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, spec: RaceSpec, meter: Meter,
          cost: Callable[[Recipe], float], *, exhaustive: bool = False,
-         order: Callable[[list[Standing]], list[Standing]] = list) -> RaceResult:
+         order: Callable[[list[Standing]], list[Standing]] = list,
+         turn_cost: Callable[[Recipe, int], float] | None = None) -> RaceResult:
     """Race ``recipes`` over ``items`` (already in race order). ``evaluate(recipe, items)`` returns
     whether each item was answered right (resuming what it answered before); ``cost(recipe)``: its
-    estimated cost per item (ties go to the cheaper); ``order`` sorts a round's turns (e.g. by engine)."""
+    estimated cost per item (ties go to the cheaper); ``order`` sorts a round's turns (e.g. by engine);
+    ``turn_cost(recipe, new_items)``: the estimated seconds of a turn (default: cost per item x new items)."""
     if not recipes:
         raise ValueError("nothing to race: the space holds no recipe")
     if not items:
         raise ValueError("nothing to race on: no dev items")
+    turn_cost = turn_cost or (lambda r, new: cost(r) * new)
     standings = [Standing(r) for r in recipes]
     sizes = [len(items)] if exhaustive else spec.sizes(len(items))
     rounds: list[Round] = []
@@ -100,7 +103,7 @@ def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, s
         alive = [s for s in standings if s.alive]
         cut = False
         for s in order(alive):
-            if not exhaustive and (meter.spent() or not meter.fits(cost(s.recipe) * (n - len(s.correct)))):
+            if not exhaustive and (meter.spent() or not meter.fits(turn_cost(s.recipe, n - len(s.correct)))):
                 cut = True
                 break
             s.correct = list(evaluate(s.recipe, items[:n]))

@@ -49,6 +49,7 @@ class _Runner:
         self.records: dict[str, list[RunRecord]] = {}
         self.meter: Meter | None = None
         self._largest: dict[str, int] = {}  # per served model, the largest vote size still racing
+        self._calibrated: set[tuple[str, str]] = set()  # (served model, prompt and retrieval) fitted already
 
     def retriever(self, recipe: Recipe) -> Retriever | None:
         if not (recipe.context or recipe.condition == "rag+ft"):
@@ -113,8 +114,31 @@ class _Runner:
                              False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]
 
+    def _calibration_key(self, recipe: Recipe) -> tuple[str, str] | None:
+        """What the fitted calibration's solved examples are scored under (None: the recipe fits none)."""
+        c = recipe.config
+        if c.calibrate != "fitted" or not (c.score or c.fallback == "score"):
+            return None
+        return self._group(recipe), c.digest("prompt", "retrieval") if recipe.context else c.digest("prompt")
+
+    def turn_cost(self, recipe: Recipe, new_items: int) -> float:
+        """A turn's estimated seconds: its items, plus scoring the fitted calibration's solved examples the
+        first time its model and prompts need them."""
+        seconds = self.cost(recipe) * new_items
+        key = self._calibration_key(recipe)
+        if key is not None and key not in self._calibrated:
+            from ..calibrate.fitted import FIT_ITEMS
+
+            scoring = replace(recipe, config=replace(recipe.config, votes=(1,), score=recipe.config.score or "label",
+                                                     permutations=1))
+            seconds += min(FIT_ITEMS, len(self.split.rest)) * self.cost(scoring)
+        return seconds
+
     def evaluate(self, recipe: Recipe, items) -> list[bool]:
         records = self.answer(recipe, list(items))
+        key = self._calibration_key(recipe)
+        if key is not None:
+            self._calibrated.add(key)
         self.records[recipe.name] = records
         return [r.correct for r in records]
 
@@ -178,7 +202,7 @@ def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget
                 shown.update(len(result) - before)
                 return result
             result = race(space.recipes, split.dev, evaluate, space.race, meter, runner.cost, exhaustive=exhaustive,
-                          order=runner.order)
+                          order=runner.order, turn_cost=runner.turn_cost)
         seconds, tokens = meter.seconds, meter.tokens
         costs = {r.name: runner.cost(r) for r in space.recipes}
         rows = _test_rows(runner, result.winner.recipe, space) if test and split_all.test else []
