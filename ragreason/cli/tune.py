@@ -30,8 +30,12 @@ def tune_command(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as error:
         print(error)
         return 1
-    result = tune(space, budget=None if args.exhaustive else budget, exhaustive=args.exhaustive,
-                  test=not args.no_test, out=args.out, progress=not args.no_progress)
+    try:
+        result = tune(space, budget=None if args.exhaustive else budget, exhaustive=args.exhaustive,
+                      test=not args.no_test, out=args.out, progress=not args.no_progress)
+    except ValueError as error:  # bad data, or a budget too small for any answer
+        print(f"error: {error}")
+        return 1
     print((result.out / "leaderboard.md").read_text(encoding="utf-8"))
     print(f"leaderboard: {result.out / 'leaderboard.md'} (also leaderboard.json, pareto.png); "
           f"winner: {result.out / 'best.yaml'}")

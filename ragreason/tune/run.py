@@ -123,7 +123,9 @@ class _Runner:
 
     def turn_cost(self, recipe: Recipe, new_items: int) -> float:
         """A turn's estimated seconds: its items, plus scoring the fitted calibration's solved examples the
-        first time its model and prompts need them."""
+        first time its model and prompts need them. Before anything is measured a turn cannot be estimated: 0."""
+        if not any(s.engine.draws or s.engine.scores for s in self.engines.served.values()):
+            return 0.0
         seconds = self.cost(recipe) * new_items
         key = self._calibration_key(recipe)
         if key is not None and key not in self._calibrated:
