@@ -161,12 +161,10 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
             out: Path, progress: bool = True, fallback: Fallback | None = None,
-            examples: list[Item] | None = None,
-            calibrate_on: list[Item] | None = None) -> tuple[list[RunRecord], float]:
+            examples: list[Item] | None = None) -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
-    calibration (without them it falls back to batch calibration); ``calibrate_on``: the items calibration is
-    estimated over, when ``items`` is a slice of them."""
+    calibration (without them it falls back to batch calibration)."""
     digest = config.digest()
     path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
@@ -176,7 +174,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
         score=arm.score, fallback=fallback,
         permutations=1 if arm.condition == "competition-baseline" else Permutations.parse(config.permutations),
-        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples, calibrate_on=calibrate_on,
+        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},
     )

@@ -44,16 +44,25 @@ def load_split(config: BenchConfig) -> Split:
     return Split(train, test, len(rejects))
 
 
-def split_by_problem(items: list[Item], test_fraction: float, seed: int) -> tuple[list[Item], list[Item]]:
+def problem_of(item: Item) -> str:
+    """The problem an item belongs to: ``meta["problem_id"]``, else the item itself."""
+    return str(item.meta.get("problem_id", item.id))
+
+
+def by_problem(items: list[Item]) -> dict[str, list[Item]]:
     groups: dict[str, list[Item]] = {}
     for item in items:
-        groups.setdefault(str(item.meta.get("problem_id", item.id)), []).append(item)
-    keys = sorted(groups)
+        groups.setdefault(problem_of(item), []).append(item)
+    return groups
+
+
+def split_by_problem(items: list[Item], test_fraction: float, seed: int) -> tuple[list[Item], list[Item]]:
+    keys = sorted(by_problem(items))
     random.Random(seed).shuffle(keys)
     n_test = max(1, round(len(keys) * test_fraction))
     test_keys = set(keys[:n_test])
-    train = [i for i in items if str(i.meta.get("problem_id", i.id)) not in test_keys]
-    test = [i for i in items if str(i.meta.get("problem_id", i.id)) in test_keys]
+    train = [i for i in items if problem_of(i) not in test_keys]
+    test = [i for i in items if problem_of(i) in test_keys]
     return train, test
 
 

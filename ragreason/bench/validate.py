@@ -67,7 +67,7 @@ def read_mapping(path: Path, what: str) -> tuple[dict[str, Any] | None, list[str
 def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | None, list[str]]:
     """A config from its parsed YAML (paths relative to ``base_dir``), or None and every problem."""
     problems: list[str] = []
-    values = _bind(BenchConfig, raw, "", problems, skip={"base_dir", *SECTIONS})
+    values = bind_settings(BenchConfig, raw, "", problems, skip={"base_dir", *SECTIONS})
     for key, cls in SECTIONS.items():
         if key not in raw and key == "data":
             problems.append("data: missing (the data to benchmark on)")
@@ -92,10 +92,10 @@ def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | No
 def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
     """``cls`` from the well-typed settings of a mapping (nested settings too); None, with the problems
     listed, when a required setting is missing or the class's own checks reject them."""
-    values = _bind(cls, raw, prefix, problems)
+    values = bind_settings(cls, raw, prefix, problems)
     required = [f.name for f in dataclasses.fields(cls)
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
-    if any(name not in values for name in required):  # listed as missing or mistyped by _bind
+    if any(name not in values for name in required):  # listed as missing or mistyped by bind_settings
         return None
     hints = typing.get_type_hints(cls)
     for name, value in list(values.items()):
@@ -118,7 +118,10 @@ def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> 
     return built
 
 
-def _bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str], skip: set[str] = frozenset()) -> dict:
+def bind_settings(cls: type, raw: dict[str, Any], prefix: str, problems: list[str],
+                  skip: set[str] = frozenset()) -> dict:
+    """The settings of ``raw`` that are fields of the dataclass ``cls`` and have its field types; every
+    unknown, missing or mistyped one is added to ``problems`` (named with ``prefix``)."""
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     out: dict[str, Any] = {}

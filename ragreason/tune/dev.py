@@ -8,6 +8,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
+from ..bench.split import by_problem, problem_of
 from ..types import Item
 
 
@@ -25,9 +26,7 @@ class DevSplit:
 
 def carve_dev(train: list[Item], size: int, seed: int) -> DevSplit:
     """About ``size`` dev items, whole problems at a time (sub-questions of one problem stay together)."""
-    groups: dict[str, list[Item]] = {}
-    for item in train:
-        groups.setdefault(str(item.meta.get("problem_id", item.id)), []).append(item)
+    groups = by_problem(train)
     keys = sorted(groups)
     random.Random(seed).shuffle(keys)
     chosen: set[str] = set()
@@ -37,9 +36,9 @@ def carve_dev(train: list[Item], size: int, seed: int) -> DevSplit:
             break
         chosen.add(key)
         count += len(groups[key])
-    dev = [i for i in train if str(i.meta.get("problem_id", i.id)) in chosen]
+    dev = [i for i in train if problem_of(i) in chosen]
     random.Random(seed + 1).shuffle(dev)
-    rest = [i for i in train if str(i.meta.get("problem_id", i.id)) not in chosen]
+    rest = [i for i in train if problem_of(i) not in chosen]
     return DevSplit(dev, rest)
 
 

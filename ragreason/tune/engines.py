@@ -32,7 +32,6 @@ class _Timed:
         self._before_start = before_start
         self._engine: Any = None
         self.model_name = name  # what answers are keyed by: stable whether or not the engine has started
-        self.start_seconds = 0.0
         self.draws: dict[int, list[float]] = {}  # samples per prompt -> [seconds, prompts]
         self.score_seconds = 0.0
         self.scores = 0
@@ -40,9 +39,7 @@ class _Timed:
     def _started(self) -> Any:
         if self._engine is None:
             self._before_start()
-            start = time.perf_counter()
             self._engine = self._make()
-            self.start_seconds += time.perf_counter() - start
         return self._engine
 
     def generate(self, prompts: Sequence[Prompt], **settings: Any) -> list[list[Generation]]:
@@ -116,9 +113,6 @@ class Engines:
 
     def drawn_tokens(self) -> int:
         return sum(s.cache.drawn_tokens for s in self.served.values())
-
-    def start_seconds(self) -> float:
-        return sum(s.engine.start_seconds for s in self.served.values())
 
     def close(self) -> None:
         self._stop_all()

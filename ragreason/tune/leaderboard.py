@@ -6,7 +6,7 @@ the Pareto front. Written as ``leaderboard.md``, ``leaderboard.json`` and ``pare
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..bench.stats import accuracy, paired
@@ -59,7 +59,7 @@ def rows_of(result: TuneResult) -> list[Row]:
                        result.costs.get(s.recipe.name, float("nan")), tokens, p, s.dropped_at,
                        s is race.winner, False))
     front = _pareto(out)
-    out = [Row(**{**asdict(r), "pareto": r.recipe in front}) for r in out]
+    out = [replace(r, pareto=r.recipe in front) for r in out]
     return sorted(out, key=lambda r: (r.dropped_at is not None, -(r.dropped_at or 0), -r.accuracy,
                                       r.seconds_per_item))
 

@@ -46,6 +46,7 @@ class _Runner:
         self.prior = LetterPrior.fit(split.rest) if any(i.answer for i in split.rest) else None
         self._retrievers: dict[str, Retriever | None] = {}
         self._models: dict[str, Path] = {}
+        self._adapter_keys: dict[str, str] = {}  # recipe key -> adapter key
         self.records: dict[str, list[RunRecord]] = {}
         self.meter: Meter | None = None
         self._largest: dict[str, int] = {}  # per served model, the largest vote size still racing
@@ -63,15 +64,20 @@ class _Runner:
     def served_name(self, recipe: Recipe) -> str:
         return "base" if recipe.adapter is None else f"{recipe.adapter}-{self._model(recipe).name}"
 
+    def _adapter_key(self, recipe: Recipe) -> str:
+        """What decides the recipe's adapter (hashing the training items once per recipe)."""
+        if recipe.key not in self._adapter_keys:
+            from ..bench.components import adapter_key
+
+            self._adapter_keys[recipe.key] = adapter_key(recipe.config, self.split.rest, recipe.condition == "rag+ft")
+        return self._adapter_keys[recipe.key]
+
     def _model(self, recipe: Recipe) -> Path:
         """The merged model of the recipe's adapter, trained (on the rest of the training split) and merged once."""
-        from ..bench.components import adapter_key
-
-        with_context = recipe.condition == "rag+ft"
-        key = adapter_key(recipe.config, self.split.rest, with_context)
+        key = self._adapter_key(recipe)
         if key not in self._models:
             folder, seconds, reused = train_adapter(recipe.config, self.split.rest, self.retriever(recipe),
-                                                    with_context=with_context, progress=self.progress)
+                                                    with_context=recipe.condition == "rag+ft", progress=self.progress)
             if reused and self.meter is not None:
                 self.meter.charge(seconds)
             self._models[key] = merged_model(folder, served_dtype(recipe.config.model.options))
@@ -98,18 +104,17 @@ class _Runner:
         return cost_per_item(recipe, self.engines.served.get(name) if name else None, self.engines)
 
     def _trained(self, recipe: Recipe) -> bool:
-        from ..bench.components import adapter_key
-
-        return adapter_key(recipe.config, self.split.rest, recipe.condition == "rag+ft") in self._models
+        return self._adapter_key(recipe) in self._models
 
     def answer(self, recipe: Recipe, items: list[Item]) -> list[RunRecord]:
         """The recipe's records for ``items``; calibration (batch, or the fitted map's balancing) is estimated
         over ``items``: a round's slice, whose earlier part keeps the answers it had."""
         config = recipe.config
-        arm = replace(arms_for(config)[0], adapter=None)  # adapters are served merged
+        arm = arms_for(config)[0]
         fallback = Fallback(config.fallback, self.prior if config.fallback == "prior" else None,
                             method=config.score or DEFAULT_SCORE)
-        examples = fit_examples(config, arms_for(config)[0], self.split.rest)
+        examples = fit_examples(config, arm, self.split.rest)
+        arm = replace(arm, adapter=None)  # adapters are served merged
         records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
                              False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]

@@ -11,7 +11,6 @@ answer alike are one recipe. ``load_space`` checks the base config and every rec
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -173,20 +172,12 @@ def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
 
 
 def _race(raw: Any) -> tuple[RaceSpec, list[str]]:
+    from ..bench.validate import bind_settings
+
     if not isinstance(raw, dict):
         return RaceSpec(), [f"race: expected a mapping, got {type(raw).__name__}"]
-    known = {f.name for f in dataclasses.fields(RaceSpec)}
-    problems = [f"race.{k}: unknown setting (known: {', '.join(sorted(known))})" for k in raw if k not in known]
-    kinds = {"dev_size": int, "first": int, "seed": int, "growth": (int, float), "alpha": (int, float),
-             "correction": str}
-    values = {}
-    for key, value in raw.items():
-        if key in known:
-            if isinstance(value, bool) or not isinstance(value, kinds[key]):
-                problems.append(f"race.{key}: expected {kinds[key]}, got {value!r}")
-            else:
-                values[key] = value
-    race = RaceSpec(**values)
+    problems: list[str] = []
+    race = RaceSpec(**bind_settings(RaceSpec, raw, "race.", problems))
     return race, problems + race.problems()
 
 
