@@ -51,7 +51,7 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
         return _pride(items, methods, builder, generator, retriever, adapter, top_k, progress)
     if kind != "batch" and not examples:
         raise ValueError("fitted calibration needs solved examples (items with gold answers)")
-    chosen = _lowest_hashes(examples or [], lambda n, total: min(total, FIT_ITEMS)) if kind != "batch" else []
+    chosen = fitted_examples(examples or []) if kind != "batch" else []
     scored, fitted = _score([list(items), chosen], methods, builder, generator, retriever, adapter, top_k, progress)
     batch = {m: fit_batch_prior(m, [scored[m][item.id] for item in items]) for m in methods}
     if kind == "batch":
@@ -78,6 +78,12 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
                  {n: m.examples for n, m in models.items()}, offsets)
         priors[method] = FittedCorrection(method, models, offsets, batch[method])
     return Calibration(priors, scored)
+
+
+def fitted_examples(examples: Sequence[Item]) -> list[Item]:
+    """The solved examples the fitted calibration scores: per option count, the ``FIT_ITEMS`` whose ids hash
+    lowest (the same ones on every run)."""
+    return _lowest_hashes(examples, lambda n, total: min(total, FIT_ITEMS))
 
 
 def _lowest_hashes(items: Sequence[Item], size) -> list[Item]:

@@ -5,7 +5,7 @@ Every surviving recipe answers the same first ``n`` dev items; the leader is the
 exact test; the p-values of the round are corrected for the number of comparisons (Holm by default),
 and a survivor below the leader with a corrected p < alpha is dropped. The slice then grows for the
 survivors, until one is left, the dev items run out or the budget is spent: before each recipe's turn
-the time it would take (its estimated cost per item times the items it has not answered) must fit in
+the time it would take (its estimated cost over the items it has not answered) must fit in
 what is left; a round cut short compares survivors on the items all of them reached. The winner is the
 cheapest survivor that is not even nominally worse than the leader (uncorrected p >= alpha): a tie
 within the noise goes to the cheaper recipe. ``exhaustive`` answers every dev item with every recipe,
@@ -85,16 +85,17 @@ def adjust(p_values: Sequence[float], correction: str) -> list[float]:
 def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, spec: RaceSpec, meter: Meter,
          cost: Callable[[Recipe], float], *, exhaustive: bool = False,
          order: Callable[[list[Standing]], list[Standing]] = list,
-         turn_cost: Callable[[Recipe, int], float] | None = None) -> RaceResult:
+         turn_cost: Callable[[Recipe, list[Item]], float] | None = None) -> RaceResult:
     """Race ``recipes`` over ``items`` (already in race order). ``evaluate(recipe, items)`` returns
     whether each item was answered right (resuming what it answered before); ``cost(recipe)``: its
     estimated cost per item (ties go to the cheaper); ``order`` sorts a round's turns (e.g. by engine);
-    ``turn_cost(recipe, new_items)``: the estimated seconds of a turn (default: cost per item x new items)."""
+    ``turn_cost(recipe, new_items)``: the estimated seconds of a turn over the items it has not answered yet
+    (default: cost per item x their number)."""
     if not recipes:
         raise ValueError("nothing to race: the space holds no recipe")
     if not items:
         raise ValueError("nothing to race on: no dev items")
-    turn_cost = turn_cost or (lambda r, new: cost(r) * new)
+    turn_cost = turn_cost or (lambda r, new: cost(r) * len(new))
     standings = [Standing(r) for r in recipes]
     sizes = [len(items)] if exhaustive else spec.sizes(len(items))
     rounds: list[Round] = []
@@ -103,7 +104,7 @@ def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, s
         alive = [s for s in standings if s.alive]
         cut = False
         for s in order(alive):
-            if not exhaustive and (meter.spent() or not meter.fits(turn_cost(s.recipe, n - len(s.correct)))):
+            if not exhaustive and (meter.spent() or not meter.fits(turn_cost(s.recipe, list(items[len(s.correct):n])))):
                 cut = True
                 break
             s.correct = list(evaluate(s.recipe, items[:n]))

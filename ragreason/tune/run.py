@@ -4,7 +4,8 @@ once on the test split against the base recipe and the answer prior.
 
 Answers go to ``<out>/dev-<dev key>/answers/<recipe>-<recipe hash>.jsonl`` item by item (the bench's
 resumable records), so a rerun resumes and a changed recipe recomputes only itself. Retrievers are built
-before the first turn (each distinct retrieval once; their time counts). Adapters are trained
+before the first turn (each distinct retrieval once; their time counts) and timed on a few dev
+items, so that each turn's estimate includes the retrieval it still needs. Adapters are trained
 when a recipe that needs one first takes its turn (the training counts against the budget), cached by
 what decides them, and served merged into a copy of the base model.
 """
@@ -21,6 +22,7 @@ from ..bench.components import build_generator, build_retriever, builder_for, me
 from ..bench.records import RunRecord
 from ..bench.run import fit_examples, run_arm
 from ..bench.split import load_split
+from ..calibrate import fitted_examples
 from ..data.prior import LetterPrior
 from ..generate.vllm_options import served_dtype
 from ..policy import DEFAULT_SCORE
@@ -35,6 +37,8 @@ from .result import BASE_NAME, TestRow, TuneResult
 from .space import Recipe, TuneSpace, load_space
 
 log = logging.getLogger(__name__)
+
+RETRIEVAL_PROBE = 8  # dev items each retriever answers before the first turn, to time it
 
 
 class _Runner:
@@ -100,8 +104,23 @@ class _Runner:
         return self.engines.served[name]
 
     def cost(self, recipe: Recipe) -> float:
+        """Estimated seconds per item: the model's (measured per sample and per scored prompt) and, for a
+        recipe with context, its retriever's (measured per item retrieved)."""
+        retriever = self.retriever(recipe) if recipe.context else None
+        per_item = retriever.per_item() if isinstance(retriever, ContextCache) else None
+        return self._model_cost(recipe) + (per_item or 0.0)
+
+    def _model_cost(self, recipe: Recipe) -> float:
         name = self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else None
         return cost_per_item(recipe, self.engines.served.get(name) if name else None, self.engines)
+
+    def probe_retrieval(self) -> None:
+        """Retrieve for the first ``RETRIEVAL_PROBE`` dev items with each retriever (they are kept), so that
+        the first turn's estimate already knows what retrieving an item takes."""
+        probe = self.split.dev[:RETRIEVAL_PROBE]
+        for retriever in self._retrievers.values():
+            if isinstance(retriever, ContextCache):
+                retriever.retrieve_many(probe)
 
     def _trained(self, recipe: Recipe) -> bool:
         return self._adapter_key(recipe) in self._models
@@ -113,7 +132,7 @@ class _Runner:
         arm = arms_for(config)[0]
         fallback = Fallback(config.fallback, self.prior if config.fallback == "prior" else None,
                             method=config.score or DEFAULT_SCORE)
-        examples = fit_examples(config, arm, self.split.rest)
+        examples = self._fit_examples(recipe)
         arm = replace(arm, adapter=None)  # adapters are served merged
         records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
                              False, fallback, examples)
@@ -126,20 +145,27 @@ class _Runner:
             return None
         return self._group(recipe), c.digest("prompt", "retrieval") if recipe.context else c.digest("prompt")
 
-    def turn_cost(self, recipe: Recipe, new_items: int) -> float:
-        """A turn's estimated seconds: its items, plus scoring the fitted calibration's solved examples the
-        first time its model and prompts need them. Before anything is measured a turn cannot be estimated: 0."""
-        if not any(s.engine.draws or s.engine.scores for s in self.engines.served.values()):
-            return 0.0
-        seconds = self.cost(recipe) * new_items
+    def turn_cost(self, recipe: Recipe, new_items: list[Item]) -> float:
+        """A turn's estimated seconds: answering its new items; scoring the fitted calibration's solved examples
+        the first time its model and prompts need them; retrieving for the items and examples no turn has
+        retrieved for yet. Before the model has answered anything its part cannot be estimated: 0."""
         key = self._calibration_key(recipe)
-        if key is not None and key not in self._calibrated:
-            from ..calibrate.fitted import FIT_ITEMS
-
-            scoring = replace(recipe, config=replace(recipe.config, votes=(1,), score=recipe.config.score or "label",
-                                                     permutations=1))
-            seconds += min(FIT_ITEMS, len(self.split.rest)) * self.cost(scoring)
+        examples = fitted_examples(self._fit_examples(recipe)) if key is not None else []
+        seconds = 0.0
+        if any(s.engine.draws or s.engine.scores for s in self.engines.served.values()):
+            seconds += self._model_cost(recipe) * len(new_items)
+            if key not in self._calibrated and examples:
+                scoring = replace(recipe, config=replace(recipe.config, votes=(1,), permutations=1,
+                                                         score=recipe.config.score or "label"))
+                seconds += len(examples) * self._model_cost(scoring)
+        retriever = self.retriever(recipe) if recipe.context else None
+        per_item = retriever.per_item() if isinstance(retriever, ContextCache) else None
+        if per_item:
+            seconds += per_item * retriever.missing([*new_items, *examples])
         return seconds
+
+    def _fit_examples(self, recipe: Recipe) -> list[Item]:
+        return fit_examples(recipe.config, arms_for(recipe.config)[0], self.split.rest)
 
     def evaluate(self, recipe: Recipe, items) -> list[bool]:
         records = self.answer(recipe, list(items))
@@ -197,6 +223,7 @@ def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget
     meter = runner.meter = Meter(budget, runner.engines.drawn_tokens)
     for recipe in space.recipes:  # before the first turn, so that each turn's estimate sees what is left
         runner.retriever(recipe)
+    runner.probe_retrieval()
     log.info("tuning %d recipes on %d dev items (%d train, %d test), budget %s", len(space.recipes),
              len(split.dev), len(split.rest), len(split_all.test), budget)
     try:

@@ -13,7 +13,7 @@ from ragreason.tune import load_space, tune
 GOLDS = "ABC"
 
 
-def _space(tmp_path, tiny_model_dir, n=160, race=None):
+def _space(tmp_path, tiny_model_dir, n=160, race=None, space=None):
     rng = random.Random(0)
     items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice(GOLDS)}
              for i in range(n)]
@@ -21,8 +21,12 @@ def _space(tmp_path, tiny_model_dir, n=160, race=None):
     raw = {"name": "tune-test", "out": "out", "data": {"format": "mcq", "path": "items.jsonl", "test_fraction": 0.25},
            "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"},
            "calibrate": None, "fallback": "none",
-           "space": {"votes": [1, 3, 5], "score": ["label", None]},
+           "space": space or {"votes": [1, 3, 5], "score": ["label", None]},
            "race": race or {"dev_size": 80, "first": 20, "growth": 2.0}}
+    if space and "rag" in space.get("condition", ()):
+        (tmp_path / "kb").mkdir(exist_ok=True)
+        (tmp_path / "kb" / "facts.md").write_text("# Facts\nQuestion one has a fact.\n")
+        raw["retrieval"] = {"kind": "bm25", "knowledge": "kb", "top_k": 1}
     (tmp_path / "space.yaml").write_text(yaml.safe_dump(raw))
     return tmp_path / "space.yaml", {i["id"]: i["answer"] for i in items}
 
@@ -87,6 +91,30 @@ def test_a_budget_stops_the_race(tmp_path, tiny_model_dir, monkeypatch):
     result = tune(load_space(path), budget="1 tokens", test=False, progress=False)
     assert result.race.stopped == "budget spent"
     assert max(len(s.correct) for s in result.race.standings) == 20
+
+
+def test_a_turn_counts_the_retrieval_it_needs(tmp_path, tiny_model_dir, monkeypatch):
+    """Retrieval takes 0.25 s an item: the 8 probe items spend half of a 4 s budget before the first turn,
+    so the retrieval recipe's turn (12 more items) does not fit, while the base recipe's does."""
+    import time
+
+    path, golds = _space(tmp_path, tiny_model_dir, space={"condition": ["base", "rag"], "score": ["label"]})
+    build = tune_run.build_retriever
+
+    class Slow:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def retrieve_many(self, items, top_k=None):
+            time.sleep(0.25 * len(items))
+            return self.inner.retrieve_many(items, top_k=top_k)
+
+    monkeypatch.setattr(tune_run, "build_retriever", lambda *a: Slow(build(*a)))
+    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    result = tune(load_space(path), budget="4s", test=False, progress=False)
+    reached = {s.recipe.condition: len(s.correct) for s in result.race.standings}
+    assert reached == {"base": 20, "rag": 0}
+    assert result.race.stopped == "budget spent" and result.seconds < 4
 
 
 def test_the_command_prints_the_leaderboard_and_refuses_a_bad_budget(tmp_path, tiny_model_dir, monkeypatch, capsys):
