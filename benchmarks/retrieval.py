@@ -4,6 +4,7 @@ Usage (each section prints a markdown table; record them in benchmarks/RESULTS.m
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py ann --sizes 10000 100000 1000000
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py embed
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py e5-threads --items 128
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py query-memo --items 100
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py build --docs 100000
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py quality --limit 600
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/retrieval.py clutrr
@@ -198,7 +199,7 @@ def embed(args) -> None:
 
     torch.set_num_threads(args.threads)
     texts = real_sentences(args.sentences)
-    minilm = SentenceTransformerEmbedder(cache=False)
+    minilm = SentenceTransformerEmbedder(cache=False, memo=0)  # every timed call embeds afresh
     minilm.embed_queries(texts[:8])  # warm up
     rows = []
     for batch in (1, 32, 128):
@@ -268,6 +269,36 @@ def e5_threads(args) -> None:
           f"{sum(map(len, texts)) / len(texts):.0f} characters), best of {args.repeat}; "
           f"time ratio {float(rows[-1][2]) / float(rows[0][2]):.2f}x, same vectors: {same}")
     print(table(["models (one thread each)", "texts/s", "seconds"], rows))
+
+
+def query_memo(args) -> None:
+    """The hybrid retrieval ``ragreason tune`` runs on LogiQA 2.0 zh (knowledge: dense e5 + BM25; solved
+    examples: e5), with the embedder's query memo off and on, in one run on the same items: the dense and
+    the example retriever both search with the item's text, so with the memo each query is embedded once."""
+    from ragreason.data import load_items
+    from ragreason.embed.cache import QueryMemo
+    from ragreason.paths import shared_data_dir
+    from ragreason.retrieve import RetrievalSpec, build_retriever
+    from ragreason.retrieve.protocol import item_query
+
+    items = load_items(shared_data_dir() / "logiqa2" / "dev_zh.txt", "logiqa2", strict=False)
+    solved, asked = items[: args.solved], items[args.solved : args.solved + args.items]
+    knowledge = Path(__file__).resolve().parent.parent / "knowledge"
+    spec = RetrievalSpec(kind="hybrid", knowledge=str(knowledge), top_k=3, examples=True)
+    retriever = build_retriever(spec, asked, solved)
+    embedders = {id(r.embedder): r.embedder for r in retriever.retrievers.values() if hasattr(r, "embedder")}
+    (embedder,) = embedders.values()
+    rows, found = [], {}
+    for memo in (False, True):
+        embedder.queries = QueryMemo() if memo else None
+        found[memo], t = timed(retriever.retrieve_many, asked)
+        rows.append(["on" if memo else "off", f"{len(asked) / t:.1f}", f"{t:.1f}"])
+    same = [[h.doc.id for h in c.hits] for c in found[False]] == [[h.doc.id for h in c.hits] for c in found[True]]
+    print(f"\nquery-memo: hybrid retrieval (knowledge dense + BM25, {len(solved)} solved examples) for "
+          f"{len(asked)} LogiQA 2.0 zh items ({embedder.name}); query texts "
+          f"{sum(len(item_query(i)) for i in asked) / len(asked):.0f} characters on average; time ratio "
+          f"{float(rows[1][2]) / float(rows[0][2]):.2f}x, same contexts: {same}")
+    print(table(["query memo", "items/s", "seconds"], rows))
 
 
 # ---------------------------------------------------------------- index build, save, load at 100k
@@ -349,6 +380,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--items", type=int, default=128)
     p.add_argument("--repeat", type=int, default=2)
     p.set_defaults(func=e5_threads)
+    p = sub.add_parser("query-memo")
+    p.add_argument("--items", type=int, default=100)
+    p.add_argument("--solved", type=int, default=800)
+    p.set_defaults(func=query_memo)
     p = sub.add_parser("build")
     p.add_argument("--docs", type=int, default=100_000)
     p.set_defaults(func=build)

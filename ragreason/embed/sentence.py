@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import embed_cached
+from .cache import QUERY_MEMO, embed_cached, query_memo
 from .common import PROGRESS_MIN, CacheSpec, check_texts, normalise, open_cache
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model from a local folder (default: the packaged all-MiniLM-L6-v2)."""
+    """A sentence-transformers model from a local folder (default: the packaged all-MiniLM-L6-v2).
+    ``memo``: query vectors kept in memory (0: none)."""
 
     def __init__(
         self,
@@ -23,6 +24,7 @@ class SentenceTransformerEmbedder:
         batch_size: int = 64,
         device: str = "cpu",
         cache: CacheSpec = True,
+        memo: int = QUERY_MEMO,
     ) -> None:
         from ..models import default_embedder_path
 
@@ -39,6 +41,7 @@ class SentenceTransformerEmbedder:
         self.dim = int(dimension() if dimension else self.model.get_sentence_embedding_dimension())
         self.batch_size = batch_size
         self.cache = open_cache(cache)
+        self.queries = query_memo(memo)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -53,4 +56,4 @@ class SentenceTransformerEmbedder:
         return embed_cached(self.cache, self.name, self.dim, check_texts(texts), self._encode)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(check_texts(texts))
+        return embed_cached(self.queries, self.name, self.dim, check_texts(texts), self._encode)

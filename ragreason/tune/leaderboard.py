@@ -132,8 +132,8 @@ def markdown(summary: dict, rows: list[Row], tests: list[TestLine]) -> str:
     if s["not_reached"]:
         lines += ["", f"Not reached within the budget ({len(s['not_reached'])}): {', '.join(s['not_reached'])}."]
     lines += ["", "s/item: estimated seconds per item for the recipe alone (measured seconds per sample and per "
-              "scored prompt of its model); p: McNemar exact on the items both reached, uncorrected (drops used "
-              "the corrected p of their round)."]
+              "scored prompt of its model, and per item retrieved of its retriever); p: McNemar exact on the items "
+              "both reached, uncorrected (drops used the corrected p of their round)."]
     if tests:
         lines += ["", f"## Test split ({tests[0].items} items): the winner once, against the base recipe and the prior",
                   "", "| | accuracy % [95% CI] | vs base (pp, p) | vs prior (pp, p) |", "|---|---|---|---|"]

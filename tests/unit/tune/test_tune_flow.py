@@ -127,3 +127,4 @@ def test_the_command_prints_the_leaderboard_and_refuses_a_bad_budget(tmp_path, t
     assert main(["tune", str(path), "--no-progress", "--out", str(tmp_path / "elsewhere")]) == 0
     shown = capsys.readouterr().out
     assert "| base@1 score=label | 20 |" in shown and "elsewhere/best.yaml" in shown
+    assert (tmp_path / "elsewhere" / "ragreason.log").is_file()  # the engine log goes with the run's folder
