@@ -106,9 +106,14 @@ class _Runner:
     def cost(self, recipe: Recipe) -> float:
         """Estimated seconds per item: the model's (measured per sample and per scored prompt) and, for a
         recipe with context, its retriever's (measured per item retrieved)."""
-        retriever = self.retriever(recipe) if recipe.context else None
-        per_item = retriever.per_item() if isinstance(retriever, ContextCache) else None
+        retriever = self._timed_retriever(recipe)
+        per_item = retriever.per_item() if retriever else None
         return self._model_cost(recipe) + (per_item or 0.0)
+
+    def _timed_retriever(self, recipe: Recipe) -> ContextCache | None:
+        """The recipe's retriever, which times itself, if the recipe answers with context."""
+        retriever = self.retriever(recipe) if recipe.context else None
+        return retriever if isinstance(retriever, ContextCache) else None
 
     def _model_cost(self, recipe: Recipe) -> float:
         name = self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else None
@@ -150,16 +155,17 @@ class _Runner:
         the first time its model and prompts need them; retrieving for the items and examples no turn has
         retrieved for yet. Before the model has answered anything its part cannot be estimated: 0."""
         key = self._calibration_key(recipe)
-        examples = fitted_examples(self._fit_examples(recipe)) if key is not None else []
+        fresh = key is not None and key not in self._calibrated  # fitted before: its examples scored and retrieved
+        examples = fitted_examples(self._fit_examples(recipe)) if fresh else []
         seconds = 0.0
         if any(s.engine.draws or s.engine.scores for s in self.engines.served.values()):
             seconds += self._model_cost(recipe) * len(new_items)
-            if key not in self._calibrated and examples:
+            if examples:
                 scoring = replace(recipe, config=replace(recipe.config, votes=(1,), permutations=1,
                                                          score=recipe.config.score or "label"))
                 seconds += len(examples) * self._model_cost(scoring)
-        retriever = self.retriever(recipe) if recipe.context else None
-        per_item = retriever.per_item() if isinstance(retriever, ContextCache) else None
+        retriever = self._timed_retriever(recipe)
+        per_item = retriever.per_item() if retriever else None
         if per_item:
             seconds += per_item * retriever.missing([*new_items, *examples])
         return seconds
