@@ -11,13 +11,13 @@ the mean absolute difference of the letter log-probabilities and how many items 
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from own_process import report, run_arm  # noqa: E402  (beside this script)
 
 DTYPES = ("bfloat16", "float32")
 SMALL = 7
@@ -64,14 +64,12 @@ def main() -> None:
     parser.add_argument("--one", choices=DTYPES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print("RESULT " + json.dumps(one(args.one, args.prompts)), flush=True)
+        report(one(args.one, args.prompts))
         return
     print("| weights | scored again as | largest difference | mean difference | top letter changed |")
     print("|---|---|---:|---:|---:|")
     for dtype in DTYPES:
-        done = subprocess.run([sys.executable, __file__, "--one", dtype, "--prompts", str(args.prompts)],
-                              capture_output=True, text=True, check=True)
-        row = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))[len("RESULT "):])
+        row = run_arm(__file__, dtype, "--prompts", str(args.prompts))
         for name, d in row["rows"].items():
             print(f"| {dtype} | {name} | {d['max']:.2g} | {d['mean']:.2g} | {d['flips']} of {row['prompts']} |")
 

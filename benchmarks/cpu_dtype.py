@@ -11,13 +11,13 @@ dev prompts through the ``direct-en`` template. Prints seconds, prompts/s and th
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from own_process import report, run_arm  # noqa: E402  (beside this script)
 
 
 def one(dtype: str, prompts: int, max_tokens: int) -> dict:
@@ -50,14 +50,11 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print("RESULT " + json.dumps(one(args.one, args.prompts, args.max_tokens)), flush=True)
+        report(one(args.one, args.prompts, args.max_tokens))
         return
     rows = []
     for dtype in ("bfloat16", "float32"):
-        done = subprocess.run([sys.executable, __file__, "--one", dtype, "--prompts", str(args.prompts),
-                               "--max-tokens", str(args.max_tokens)], capture_output=True, text=True, check=True)
-        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-        rows.append(json.loads(line[len("RESULT "):]))
+        rows.append(run_arm(__file__, dtype, "--prompts", str(args.prompts), "--max-tokens", str(args.max_tokens)))
     same = sum(a == b for a, b in zip(rows[0]["texts"], rows[1]["texts"], strict=True))
     for row in rows:
         print(f"{row['dtype']}: {row['prompts']} prompts in {row['seconds']} s -> {row['prompts_per_s']} prompts/s")

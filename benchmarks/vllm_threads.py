@@ -13,13 +13,13 @@ scoring) and sample 5 answers of 16 tokens each for the same prompts. Prints sec
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from own_process import report, run_arm  # noqa: E402  (beside this script)
 
 ARMS = ("left", "kept")
 
@@ -66,14 +66,9 @@ def main() -> None:
     parser.add_argument("--one", choices=ARMS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print("RESULT " + json.dumps(one(args.one, args.prompts)), flush=True)
+        report(one(args.one, args.prompts))
         return
-    rows = {}
-    for arm in ARMS:
-        done = subprocess.run([sys.executable, __file__, "--one", arm, "--prompts", str(args.prompts)],
-                              capture_output=True, text=True, check=True)
-        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-        rows[arm] = json.loads(line[len("RESULT "):])
+    rows = {arm: run_arm(__file__, arm, "--prompts", str(args.prompts)) for arm in ARMS}
     for row in rows.values():
         print(f"OMP_NUM_THREADS {row['arm']}: torch threads {row['torch_threads']}; {row['prompts']} prompts "
               f"scored in {row['scoring_s']} s, 5 samples each in {row['sampling_s']} s")
