@@ -30,6 +30,7 @@ from .calibrate import (
     Calibration,
     estimate_priors,
 )
+from .calibrate.formulation import AUTO
 from .data.prior import LetterPrior
 from .extract import extract_choice
 from .generate.scoring import answer_choices
@@ -113,8 +114,11 @@ def answer(
     """Answer every item; returns answers in item order (those resumed from ``out`` included).
 
     ``sampling.n`` samples per item (default: one, greedy) are voted by ``voter`` (majority by default);
-    ``score`` ("text" or "label") adds the generator's option scoring as one more vote (with
-    ``Sampling(n=0)``, the only one).
+    ``score`` (a method of ``ragreason.generate.METHODS``: "label", "text", or the cloze formulation's
+    "cloze", "cloze-token", "cloze-char", "cloze-pmi", scored on the prompts of ``builder.for_scoring``)
+    adds the generator's option scoring as one more vote (with ``Sampling(n=0)``, the only one); "auto"
+    chooses the method on the solved ``examples`` by cross-validation (``ragreason.calibrate.formulation``;
+    without enough of them ``policy.BLIND_SCORE``), and so does a fallback whose method is "auto".
     ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
     adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
     items no vote named an option for (default: they stay unanswered).
@@ -134,7 +138,7 @@ def answer(
     Bayes-fashion, so a model with no evidence answers like the prior and a confident one overrules it."""
     sampling = sampling or Sampling()
     if sampling.n == 0 and score is None:
-        raise ValueError("Sampling(n=0) needs score='text' or 'label' (nothing would vote)")
+        raise ValueError("Sampling(n=0) needs score= (nothing would vote)")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if calibrate is not None and calibrate not in CALIBRATIONS:
@@ -147,17 +151,25 @@ def answer(
         raise ValueError("prior= weighs batch- or PriDe-calibrated scores (uncalibrated scores carry the model's "
                          "own letter habit; the fitted calibration learns the answer prior itself)")
     _check_unique(items)
-    examples = _fit_examples(items, examples, calibrate)
+    solved = _solved(items, examples)
+    if calibrate == "fitted" and not solved:
+        raise ValueError("calibrate='fitted' needs examples=: solved items (with gold answers) that are not "
+                         "among the items being answered")
+    examples = solved if calibrate == "fitted" else None
     voter = voter or Voter()
     fallback = fallback or Fallback()
+    chooses = AUTO in (score, fallback.method if fallback.policy == "score" else None)
     key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
-                  permutations, calibrate, prior, examples)
+                  permutations, calibrate, prior, examples, chosen_on=solved if chooses else None)
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
     todo = [item for item in items if done is None or item.id not in done]
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
+    if chooses and todo:
+        score, fallback = _choose(score, fallback, solved, calibrate, builder, generator, retriever, adapter, top_k,
+                                  progress)
     methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
     calibration = estimate_priors(calibrate, calibrate_on or items, methods, builder, generator, retriever, adapter,
                                   top_k, examples, progress) if calibrate and todo else None
@@ -186,10 +198,11 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
     contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
     views = [_View(i, order, reorder(item, order))
              for i, item in enumerate(batch) for order in permutations.orders(item)]
-    prompts = builder.build_many([v.item for v in views], [contexts[v.index] for v in views])
-    samples = _sample(generator, prompts, [v.item for v in views], sampling, adapter) if sampling.n > 0 \
-        else [[] for _ in views]
-    scores = _scores(generator, prompts, [v.item for v in views], score, adapter, calibration) if score else None
+    shown_items, shown_contexts = [v.item for v in views], [contexts[v.index] for v in views]
+    samples = _sample(generator, builder.build_many(shown_items, shown_contexts), shown_items, sampling, adapter) \
+        if sampling.n > 0 else [[] for _ in views]
+    scores = _scores(generator, builder.for_scoring(score).build_many(shown_items, shown_contexts), shown_items,
+                     score, adapter, calibration) if score else None
     several = len(views) > len(batch)
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
     own: list[list[int]] = [[] for _ in batch]  # each item's views
@@ -212,8 +225,7 @@ def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, 
             by_order = tuple(voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
             answer = replace(answer, by_order=by_order)
         answers.append(answer)
-    identity = [prompts[k] for k, view in enumerate(views) if view.order == tuple(range(len(view.order)))]
-    return _fall_back(fallback, batch, identity, answers, generator, adapter, calibration, prior)
+    return _fall_back(fallback, batch, contexts, answers, builder, generator, adapter, calibration, prior)
 
 
 def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> dict[str, float]:
@@ -247,17 +259,19 @@ def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[st
     return {letter: sum(m[letter] for m in mapped) / len(mapped) for letter in mapped[0]}
 
 
-def _fall_back(fallback: Fallback, items, prompts, answers: list[Answer], generator, adapter, calibration, prior
-               ) -> list[Answer]:
-    """The answers, with the fallback's choice where no vote named an option (one scoring pass for all)."""
+def _fall_back(fallback: Fallback, items, contexts, answers: list[Answer], builder, generator, adapter, calibration,
+               prior) -> list[Answer]:
+    """The answers, with the fallback's choice where no vote named an option (one scoring pass for all, options
+    as given)."""
     missing = [k for k, a in enumerate(answers) if a.choice is None]
     if fallback.policy == "none" or not missing:
         return answers
     if fallback.policy == "prior":
         letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
     else:
-        scores = _scores(generator, [prompts[k] for k in missing], [items[k] for k in missing], fallback.method,
-                         adapter, calibration)
+        prompts = builder.for_scoring(fallback.method).build_many([items[k] for k in missing],
+                                                                  [contexts[k] for k in missing])
+        scores = _scores(generator, prompts, [items[k] for k in missing], fallback.method, adapter, calibration)
         letters = [vote_from_scores(_weigh(s, items[k], prior)).choice for k, s in zip(missing, scores, strict=True)]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
@@ -292,22 +306,32 @@ def _batches(items: list[Item], size: int, progress: bool):
             shown.update(len(batch))
 
 
-def _fit_examples(items: Sequence[Item], examples: Sequence[Item] | None, calibrate: str | None
-                  ) -> list[Item] | None:
-    """The solved examples the fitted calibration learns from (None for the other kinds), less any item
-    being answered (its gold would leak into its own answer)."""
-    if calibrate != "fitted":
-        return None
+def _solved(items: Sequence[Item], examples: Sequence[Item] | None) -> list[Item]:
+    """The solved examples the fitted calibration and the choice of a scoring method learn from, less any
+    item being answered (its gold would leak into its own answer)."""
     solved = [e for e in examples or () if e.answer is not None]
     answering = {i.id for i in items}
     kept = [e for e in solved if e.id not in answering]
     if len(kept) < len(solved):
-        log.warning("%d of the %d solved examples are among the items being answered; they are left out of the "
-                    "fitted calibration", len(solved) - len(kept), len(solved))
-    if not kept:
-        raise ValueError("calibrate='fitted' needs examples=: solved items (with gold answers) that are not "
-                         "among the items being answered")
+        log.warning("%d of the %d solved examples are among the items being answered; they are left out of what "
+                    "learns from the examples", len(solved) - len(kept), len(solved))
     return kept
+
+
+def _choose(score, fallback: Fallback, solved, calibrate, builder, generator, retriever, adapter, top_k, progress
+            ) -> tuple[str | None, Fallback]:
+    """``score`` and the fallback's method with "auto" replaced by the method chosen on the solved examples."""
+    from .calibrate.formulation import choose_method
+    from .policy import BLIND_SCORE, SCORE_CANDIDATES
+
+    found = choose_method(SCORE_CANDIDATES, solved, calibrate, builder, generator, retriever, adapter, top_k,
+                          progress) if solved else None
+    method = found.method if found is not None else BLIND_SCORE
+    if found is None:
+        log.info("option scoring: %s (too few solved examples to choose on: the method measured best on average)",
+                 BLIND_SCORE)
+    fallback = replace(fallback, method=method) if fallback.method == AUTO else fallback
+    return (method if score == AUTO else score), fallback
 
 
 def _check_unique(items: Sequence[Item]) -> None:
@@ -321,7 +345,7 @@ def _check_unique(items: Sequence[Item]) -> None:
 def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
             fallback: Fallback | None = None, permutations: Permutations | None = None,
             calibrate: str | None = None, prior: LetterPrior | None = None,
-            examples: Sequence[Item] | None = None) -> str:
+            examples: Sequence[Item] | None = None, chosen_on: Sequence[Item] | None = None) -> str:
     """A fingerprint of everything that decides an answer, stored with each record."""
     settings: dict[str, Any] = {
         "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
@@ -340,13 +364,21 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     elif calibrate == "batch":
         settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "pseudo_items": BATCH_PSEUDO}
     elif calibrate == "fitted":
-        solved = hashlib.sha1(json.dumps(sorted((e.id, e.answer) for e in examples or ())).encode()).hexdigest()
+        solved = _digest(examples or ())
         settings["calibrate"] = {"method": "fitted", "fit_items": FIT_ITEMS, "min_fit": MIN_FIT, "C": FIT_C,
                                  "min_balance": MIN_BALANCE, "max_price": MAX_PRICE, "pseudo_items": BATCH_PSEUDO,
-                                 "cv_folds": CV_FOLDS, "examples": solved[:16]}
+                                 "cv_folds": CV_FOLDS, "examples": solved}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
+    if chosen_on is not None:  # "auto" scoring: what the method is chosen from
+        from .policy import BLIND_SCORE, SCORE_CANDIDATES
+
+        settings["score_choice"] = {"candidates": SCORE_CANDIDATES, "blind": BLIND_SCORE, "examples": _digest(chosen_on)}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _digest(examples: Sequence[Item]) -> str:
+    return hashlib.sha1(json.dumps(sorted((e.id, e.answer) for e in examples)).encode()).hexdigest()[:16]
 
 
 def _check_key(done: JsonlLog, key: str) -> None:

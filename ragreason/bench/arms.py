@@ -12,7 +12,7 @@
 The competition baseline breaks vote ties by the option voted first, as the original did.
 
 Votes = 1 is greedy decoding; votes = k samples k answers in one request and takes the majority.
-With ``score`` set ("text" or "label"), votes = 1 is the generator's option scoring instead (one
+With ``score`` set (a scoring method, or "auto"), votes = 1 is the generator's option scoring instead (one
 deterministic pass, no text generated) and votes = k adds that score as one more vote.
 """
 

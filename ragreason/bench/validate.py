@@ -279,6 +279,7 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
         problems.append(f"conditions: must be a non-empty list without repeats, got {list(config.conditions)}")
     if not config.votes or any(v < 1 for v in config.votes):
         problems.append(f"votes: must be a non-empty list of integers >= 1, got {list(config.votes)}")
+    from ..calibrate.formulation import AUTO
     from ..generate import METHODS
     from ..vote import FALLBACKS
 
@@ -291,8 +292,8 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
     if config.calibrate in AS_GIVEN and config.permutations != 1:
         problems.append(f"calibrate: {config.calibrate} corrects the scores of the options as given; with "
                         "permutations use pride")
-    if config.score is not None and config.score not in METHODS:
-        problems.append(f"score: must be one of {', '.join(METHODS)} or null, got {config.score!r}")
+    if config.score is not None and config.score not in (*METHODS, AUTO):
+        problems.append(f"score: must be one of {', '.join(METHODS)}, {AUTO} or null, got {config.score!r}")
     s = config.sampling
     if s.temperature <= 0 and any(v > 1 for v in config.votes):
         problems.append("sampling.temperature: must be > 0 when votes > 1 (greedy samples are all equal)")

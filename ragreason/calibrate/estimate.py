@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..data.prior import LetterPrior
+from ..generate.scoring import is_cloze
 from ..orders import Order, option_orders, reorder
 from ..types import Item, text_id
 from .fitted import FIT_ITEMS, FittedCorrection, LetterModel, fit_count
@@ -52,7 +53,8 @@ def estimate_priors(kind: str, items: Sequence[Item], methods: Iterable[str], bu
     if kind != "batch" and not examples:
         raise ValueError("fitted calibration needs solved examples (items with gold answers)")
     chosen = fitted_examples(examples or []) if kind != "batch" else []
-    scored, fitted = _score([list(items), chosen], methods, builder, generator, retriever, adapter, top_k, progress)
+    scored, fitted = score_groups([list(items), chosen], methods, builder, generator, retriever, adapter, top_k,
+                                  progress)
     batch = {m: fit_batch_prior(m, [scored[m][item.id] for item in items]) for m in methods}
     if kind == "batch":
         return Calibration(dict(batch), scored)
@@ -100,24 +102,28 @@ _SCORED: weakref.WeakKeyDictionary[Any, dict[tuple, dict[str, float]]] = weakref
 Scores = dict[str, dict[str, dict[str, float]]]  # method -> item id -> letter -> score
 
 
-def _score(groups: list[list[Item]], methods, builder, generator, retriever, adapter, top_k,
-           progress: bool) -> list[Scores]:
-    """Raw scores per method and item id of each group of items, options as given, under one progress bar.
-    A prompt this generator already scored (the same solved examples for every arm of a benchmark) is not
-    scored again."""
+def score_groups(groups: list[list[Item]], methods, builder, generator, retriever, adapter, top_k,
+                 progress: bool) -> list[Scores]:
+    """Raw scores per method and item id of each group of items, options as given, under one progress bar;
+    each method reads the prompts of its own formulation (``PromptBuilder.for_scoring``). A prompt this
+    generator already scored (the same solved examples for every arm of a benchmark) is not scored again."""
     items = [item for group in groups for item in group]
     contexts = retriever.retrieve_many(items, top_k=top_k) if retriever is not None else [None] * len(items)
-    prompts = builder.build_many(items, contexts)
+    built: dict[bool, list] = {}  # by formulation: cloze or not
+    for m in methods:
+        if is_cloze(m) not in built:
+            built[is_cloze(m)] = builder.for_scoring(m).build_many(items, contexts)
+    prompts = {m: built[is_cloze(m)] for m in methods}
     try:
         memo = _SCORED.setdefault(generator, {})
     except TypeError:  # a generator that cannot be weakly referenced: no memory between calls
         memo = {}
-    keys = {m: [(adapter, m, json.dumps([p.messages, i.options])) for p, i in zip(prompts, items, strict=True)]
+    keys = {m: [(adapter, m, json.dumps([p.messages, i.options])) for p, i in zip(prompts[m], items, strict=True)]
             for m in methods}
     todo = {m: list({key: k for k, key in enumerate(keys[m]) if key not in memo}.values()) for m in methods}
     with _bar(sum(map(len, todo.values())), progress) as bar:
         for method in methods:
-            scores = _chunked(generator, [prompts[k] for k in todo[method]], [items[k] for k in todo[method]],
+            scores = _chunked(generator, [prompts[method][k] for k in todo[method]], [items[k] for k in todo[method]],
                               method, adapter, bar)
             memo.update((keys[method][k], s) for k, s in zip(todo[method], scores, strict=True))
     found, start = [], 0
@@ -151,10 +157,10 @@ def _pride(items, methods, builder, generator, retriever, adapter, top_k, progre
     contexts = retriever.retrieve_many(chosen, top_k=top_k) if retriever is not None else [None] * len(chosen)
     rotations = [option_orders(item, len(item.options)) for item in chosen]
     shown = [(i, order, reorder(item, order)) for i, item in enumerate(chosen) for order in rotations[i]]
-    prompts = builder.build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
     priors: dict[str, Correction] = {}
-    with _bar(len(prompts) * len(methods), progress) as bar:
+    with _bar(len(shown) * len(methods), progress) as bar:
         for method in methods:
+            prompts = builder.for_scoring(method).build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
             found = _chunked(generator, prompts, [v for _, _, v in shown], method, adapter, bar)
             views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
             for (i, order, _), scores in zip(shown, found, strict=True):

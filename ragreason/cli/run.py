@@ -8,12 +8,14 @@ import logging
 from pathlib import Path
 
 from ..calibrate import AS_GIVEN, CALIBRATIONS
+from ..calibrate.formulation import AUTO
 from ..data import FORMATS
 from ..data.prior import LetterPrior
 from ..generate import BACKENDS, METHODS, make_generator
 from ..models import DEFAULT_MODEL, model_folder
 from ..orders import Permutations
 from ..policy import (
+    BLIND_SCORE,
     DEFAULT_CALIBRATION,
     DEFAULT_FALLBACK,
     DEFAULT_SCORE,
@@ -59,9 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--votes", type=int, default=DEFAULT_VOTES,
                    help=f"sampled answers per question, majority-voted (1 = greedy; default {DEFAULT_VOTES}: the "
                         "option scores alone answer)")
-    p.add_argument("--score", choices=(*METHODS, "none"), default=DEFAULT_SCORE,
-                   help=f"option scoring as one more vote: label (the letter), text (the option's text) or none "
-                        f"(default: {DEFAULT_SCORE})")
+    p.add_argument("--score", choices=(*METHODS, AUTO, "none"), default=DEFAULT_SCORE,
+                   help="option scoring as one more vote: label (the letter after a prompt listing the options), text "
+                        "(the option's text as the reply to it), cloze (the option's text as the continuation of a "
+                        "prompt without the options; -token, -char: per token, per character; -pmi: less its "
+                        f"log-probability without the question), auto (the one that answers --train's items best in "
+                        f"cross-validation; without them {BLIND_SCORE}), or none (default: {DEFAULT_SCORE})")
     p.add_argument("--fallback", choices=FALLBACKS, default=DEFAULT_FALLBACK,
                    help="answer the questions no vote named an option for: by calibrated option scores (--score's "
                         "method, else label), by the prior of --train's golds, or not at all "

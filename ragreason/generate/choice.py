@@ -16,7 +16,8 @@ from typing import Any
 
 from ..types import Prompt
 from .chat import encode, render_text
-from .scoring import ContinuationLogprobs, _common_prefix
+from .scoring import ContinuationLogprobs
+from .sequences import common_prefix
 
 
 def constrained_samples(
@@ -32,7 +33,7 @@ def constrained_samples(
         for text in allowed:
             ids = encode(tokenizer, context_text + text)
             sequences.append(ids)
-            starts.append(min(_common_prefix(context, ids), len(ids) - 1))
+            starts.append(min(common_prefix(context, ids), len(ids) - 1))
     found = iter(continuation_logprobs(sequences, starts))
     out = []
     for allowed in choices:

@@ -20,7 +20,7 @@ from ..types import Generation, Item, Prompt
 from .adapters import AdapterSpec, as_specs, lookup
 from .base import DEFAULT_MAX_TOKENS, amortised, check_choices, check_sampling
 from .chat import render_ids
-from .hf_scoring import continuation_logprobs, next_logprobs
+from .hf_scoring import continuation_logprobs, group_logprobs, next_logprobs
 from .scoring import DEFAULT_METHOD
 from .scoring import score_options as _score_options
 
@@ -208,5 +208,5 @@ class TransformersGenerator:
             return _score_options(
                 self.tokenizer, prompts, items, method,
                 lambda contexts, candidates: next_logprobs(model, pad, contexts, candidates, size),
-                lambda sequences, starts: continuation_logprobs(model, pad, sequences, starts, size),
+                lambda groups: group_logprobs(model, pad, groups, size),
             )

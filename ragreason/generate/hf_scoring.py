@@ -49,3 +49,11 @@ def continuation_logprobs(model: Any, pad_id: int, sequences: list[list[int]], s
             cols = range(keep - 1 - len(tail), keep - 1)
             found.append([float(logprobs[row, c, t]) for c, t in zip(cols, tail, strict=True)])
     return found
+
+
+def group_logprobs(model: Any, pad_id: int, groups: list[list[tuple[list[int], int]]], batch_size: int
+                   ) -> list[list[list[float]]]:
+    """``continuation_logprobs`` for each group on its own (a forward pass holds one group's sequences only,
+    at most ``batch_size`` at a time), so a group's scores do not depend on the other groups."""
+    return [continuation_logprobs(model, pad_id, [ids for ids, _ in group], [start for _, start in group], batch_size)
+            for group in groups]

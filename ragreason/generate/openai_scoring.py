@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from ..types import Item, Prompt
 from .base import GenerationError
+from .scoring import flat_groups
 from .scoring import score_options as _score_options
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def score_options(gen: EchoClient, prompts: Sequence[Prompt], items: Sequence[It
         flat = iter(continuation(sequences, starts))
         return [[next(flat)[0] for _ in cands] for cands in candidates]
 
-    return _score_options(gen.tokenizer, prompts, items, method, next_token, continuation)
+    return _score_options(gen.tokenizer, prompts, items, method, next_token, flat_groups(continuation))
 
 
 def _echo(gen: EchoClient, sequence: list[int], start: int, model: str, index: int) -> list[float]:

@@ -6,7 +6,7 @@ sampling settings and allowed answers) returns its first k without a model call:
 samples than are kept draws all of them afresh (the first k of a larger draw, not a mix of two draws).
 ``draw_at_least``: a sampled draw (temperature > 0) of fewer samples takes that many and keeps them, so the
 smaller vote sizes may come first and the larger ones still reuse. A reused sample keeps the latency and
-tokens it cost when it was drawn. Option scores are kept the same way (the same item, messages, letters,
+tokens it cost when it was drawn. Option scores are kept the same way (the same item, messages, options,
 method and adapter score once), so recipes that differ only in how they calibrate or vote share one scoring
 pass. ``drawn_tokens`` and ``scored`` count the work that reached the wrapped generator; everything else
 passes through to it.
@@ -70,7 +70,7 @@ class SampleCache:
 
     def score_options(self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = "text",
                       adapter: str | None = None) -> list[dict[str, float]]:
-        keys = [json.dumps([p.item_id, p.messages, list(item.letters), method, adapter], ensure_ascii=False)
+        keys = [json.dumps([p.item_id, p.messages, list(item.options), method, adapter], ensure_ascii=False)
                 for p, item in zip(prompts, items, strict=True)]
         todo = [i for i, key in enumerate(keys) if key not in self._scores]
         if todo:

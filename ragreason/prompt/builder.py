@@ -70,7 +70,27 @@ class PromptBuilder:
                          {"role": "assistant", "content": self.target(demo, t=t)}]
         messages.append({"role": "user", "content": self.question_text(item, kept_blocks, t)})
         meta.update(lang=t.lang, shot_ids=[d.id for d in kept_demos])
+        if t.cloze:  # the question-free prompt of PMI scoring: the same system message, the bare question header
+            system = [m for m in messages[:1] if m["role"] == "system"]
+            meta.update(cloze=True, null_messages=(*system, {"role": "user", "content": t.question_header.strip()}))
         return Prompt(item.id, tuple(messages), t.name, meta)
+
+    def for_scoring(self, method: str | None) -> PromptBuilder:
+        """The builder whose prompts option scoring ``method`` reads: this one, or for a cloze method one
+        with a cloze template (this one's if it has one, else the ``cloze`` family by each item's language)
+        and this one's closed-world choice, context budget and token counter."""
+        from ..generate.cloze import CLOZE_METHODS
+
+        if method not in CLOZE_METHODS or self._is_cloze():
+            return self
+        return PromptBuilder("cloze", closed_world=self.closed_world, max_context_tokens=self.max_context_tokens,
+                             counter=self.counter)
+
+    def _is_cloze(self) -> bool:
+        if isinstance(self.template, Template):
+            return self.template.cloze
+        return get_template(self.template, lang="en").cloze if is_family(self.template) else \
+            get_template(self.template).cloze
 
     def template_for(self, item: Item) -> Template:
         if isinstance(self.template, Template):
@@ -106,13 +126,15 @@ class PromptBuilder:
             raise ValueError(f"item {item.id!r} has no answer to train on")
         if target not in ("answer", "cot"):
             raise ValueError(f"target must be 'answer' or 'cot', got {target!r}")
-        line = t.answer(item.answer)
+        line = t.answer_prefix + item.option(item.answer).strip() if t.cloze else t.answer(item.answer)
         steps = item.meta.get("explanation") if target == "cot" else None
         if target == "cot" and not steps:
             raise ValueError(f"item {item.id!r} has no 'explanation' in meta for target='cot'")
         return "\n".join([*steps, line]) if steps else line
 
     def question_text(self, item: Item, blocks: Sequence[str], t: Template) -> str:
+        """The user message: instructions, retrieved context, the problem, the question with its lettered
+        options and the answer format; a cloze template's has the question alone on its line, no options."""
         options = "\n".join(f"{letter}. {text}" for letter, text in zip(item.letters, item.options, strict=True))
         if t.raw:
             return t.raw.format(problem=item.context, question=item.question, options=options)
@@ -120,8 +142,10 @@ class PromptBuilder:
         if blocks:
             parts.append("\n".join([t.context_header, *blocks]))
         if item.context.strip():
-            parts.append(f"{t.problem_header}\n{item.context}".strip())
-        parts.append(f"{t.question_header}\n{item.question}\n{options}".strip())
+            parts.append(_inline(t.problem_header, item.context) if t.cloze else
+                         f"{t.problem_header}\n{item.context}".strip())
+        parts.append(f"{t.question_header}{item.question}" if t.cloze else
+                     f"{t.question_header}\n{item.question}\n{options}".strip())
         parts.append(t.answer_format)
         return "\n\n".join(p for p in parts if p)
 
@@ -161,3 +185,10 @@ class PromptBuilder:
         meta = {"context_tokens": used, "context_kept": len(kept_blocks), "context_cut": cut_blocks,
                 "shots_cut": cut_shots}
         return kept_blocks, kept_demos, meta
+
+
+def _inline(header: str, text: str) -> str:
+    """A header and its text on one line ("Context: ...", "资料：..."): a space after an ASCII colon."""
+    if not header:
+        return text
+    return header + ("" if header.endswith("：") else " ") + text

@@ -162,7 +162,7 @@ class _Runner:
             seconds += self._model_cost(recipe) * len(new_items)
             if examples:
                 scoring = replace(recipe, config=replace(recipe.config, votes=(1,), permutations=1,
-                                                         score=recipe.config.score or "label"))
+                                                         score=recipe.config.score or DEFAULT_SCORE))
                 seconds += len(examples) * self._model_cost(scoring)
         retriever = self._timed_retriever(recipe)
         per_item = retriever.per_item() if retriever else None

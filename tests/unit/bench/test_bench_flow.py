@@ -8,6 +8,8 @@ import io
 
 import yaml
 
+from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
+
 from ragreason.bench.arms import arms_for
 from ragreason.bench.output import to_csv, to_markdown
 from ragreason.bench.records import prior_records
@@ -141,23 +143,26 @@ def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_
     assert cfg.digest() != config(tmp_path, tiny_model_dir).digest()
 
 
-def test_by_default_one_vote_is_the_calibrated_letter_scores(tmp_path, tiny_model_dir):
+def test_by_default_one_vote_is_the_calibrated_option_scores_of_the_chosen_method(tmp_path, tiny_model_dir):
     cfg = config(tmp_path, tiny_model_dir)
     raw = yaml.safe_load((tmp_path / "bench.yaml").read_text())
     for key in ("score", "calibrate", "fallback"):
         del raw[key]
     (tmp_path / "bench.yaml").write_text(yaml.safe_dump(raw))
     default = load_config(tmp_path / "bench.yaml")
-    assert (default.score, default.calibrate, default.fallback) == ("label", "fitted", "score")
+    assert (default.score, default.calibrate, default.fallback) == ("auto", "fitted", "score")
     base1 = arms_for(default)[0]
-    assert base1.sampling.n == 0 and base1.score == "label"
+    assert base1.sampling.n == 0 and base1.score == "auto"
     gen = FakeGenerator(scores=lambda p, item, m: {x: (0.5 if x == "A" else 0.0) + (0.2 if x == item.answer else 0.0)
                                                    for x in item.letters})
     blind = run_arm(default, base1, ITEMS, gen, None, tmp_path / "blind", progress=False)[0]
     assert all(r.correct for r in blind)  # no solved examples: batch calibration, the habit for "A" divided out
+    assert {c["score"] for c in gen.calls} == {BLIND_SCORE}  # and the method measured best on average
     solved = [Item(f"t{i}", f"Solved {i}?", ("red", "green", "blue"), "ABC"[i % 3]) for i in range(60)]
+    gen.calls.clear()
     fitted = run_arm(default, base1, ITEMS, gen, None, tmp_path / "fitted", progress=False, examples=solved)[0]
     assert all(r.correct for r in fitted)  # the map fitted on the solved items
+    assert {c["score"] for c in gen.calls} == set(SCORE_CANDIDATES)  # each candidate judged on the examples
     assert default.digest() != cfg.digest()
 
 

@@ -67,6 +67,6 @@ def test_the_winner_file_is_a_bench_config_and_a_run_recipe(tmp_path, tiny_model
     args = build_parser().parse_args(["run", "--data", "d.jsonl", "--out", "a.jsonl", "--recipe", str(best),
                                       "--votes", "3"])
     apply_recipe(args, args.flag_defaults)
-    assert (args.retriever, args.top_k, args.votes, args.score, args.format) == ("bm25", 4, 3, "label", "mcq")
+    assert (args.retriever, args.top_k, args.votes, args.score, args.format) == ("bm25", 4, 3, "auto", "mcq")
     assert args.knowledge == str((tmp_path / "kb").resolve()) and args.temperature == 0.7
     assert args.examples is None and args.train == str((tmp_path / "items.jsonl").resolve())
