@@ -28,16 +28,21 @@ from ragreason.bench.split import seeded_sample, split_by_problem
 from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, chance_accuracy, load_items
 from ragreason.generate import VLLMGenerator
+from ragreason.generate.cloze import CLOZE_METHODS
 from ragreason.generate.vllm_options import served_dtype
 from ragreason.models import default_llm_path
 from ragreason.orders import Permutations
 from ragreason.paths import shared_data_dir
 from ragreason.pipeline import Sampling, answer
+from ragreason.policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
 from ragreason.prompt import PromptBuilder
 from ragreason.types import Answer, Item
 from ragreason.vote import Fallback
 
 log = logging.getLogger("answer_policy")
+
+
+SYNTH = "synth"  # not a file: problems generated as the demo makes them
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ SETS = {
     # held out: no recipe was chosen on these
     "folio": DataSet("logic-lm", "logic_lm/FOLIO_dev.json", "logic_lm/FOLIO_train.json", closed_world=False),
     "logiqa_en": DataSet("logiqa2", "logiqa2/dev.txt", strict=False),
+    "prontoqa": DataSet("logic-lm", "logic_lm/ProntoQA_dev.json"),
+    "pararule": DataSet("pararule-plus", "pararule_plus/depth3_test.jsonl"),
+    "synth": DataSet("competition", SYNTH, SYNTH),  # the demo's generated problems: 100 to train on, 60 to test
 }
 
 
@@ -94,12 +102,17 @@ RECIPES = {
     "text batch-calibrated": Recipe(Sampling(n=0), score="text", calibrate="batch"),
     "label fitted": Recipe(Sampling(n=0), score="label", calibrate="fitted"),
     "text fitted": Recipe(Sampling(n=0), score="text", calibrate="fitted"),
+    **{method: Recipe(Sampling(n=0), score=method) for method in CLOZE_METHODS},
+    **{f"{method} fitted": Recipe(Sampling(n=0), score=method, calibrate="fitted") for method in CLOZE_METHODS},
+    "default": Recipe(Sampling(n=0), score=DEFAULT_SCORE, calibrate=DEFAULT_CALIBRATION, fallback=DEFAULT_FALLBACK),
 }
 
 
 def load_set(name: str, limit: int | None, first: bool) -> tuple[list[Item], list[Item]]:
     spec, root = SETS[name], shared_data_dir()
-    if spec.train is not None:
+    if spec.test == SYNTH:
+        train, test = _synth()
+    elif spec.train is not None:
         train = load_items(root / spec.train, spec.format, strict=spec.strict)
         test = load_items(root / spec.test, spec.format, strict=spec.strict)
     else:
@@ -107,6 +120,24 @@ def load_set(name: str, limit: int | None, first: bool) -> tuple[list[Item], lis
     if limit is not None:
         test = test[:limit] if first else seeded_sample(test, limit, 0)
     return train, test
+
+
+def _synth() -> tuple[list[Item], list[Item]]:
+    """The demo's problems: as many, in the same language, from the same seeds."""
+    import tempfile
+
+    from ragreason.bench.demo import DemoOptions
+    from ragreason.data import flatten, load_problems
+    from ragreason.synth import SynthConfig, generate_problems, write_jsonl
+
+    options = DemoOptions()
+    with tempfile.TemporaryDirectory(prefix="ragreason-synth-") as folder:
+        out = []
+        for n, seed, part in ((options.train_problems, options.seed, "train"),
+                              (options.n_test_problems, options.seed + 1, "test")):
+            write_jsonl(generate_problems(n, SynthConfig(lang=options.lang, seed=seed)), Path(folder) / part)
+            out.append(flatten(load_problems(Path(folder) / part, "competition")))
+    return out[0], out[1]
 
 
 def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator, limit: int | None, first: bool,
@@ -126,12 +157,13 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
         fresh = not out.is_file()
         started = time.perf_counter()
         fallback = Fallback(recipe.fallback, prior if recipe.fallback == "prior" else None,
-                            method=recipe.score or "text")
+                            method=recipe.score or DEFAULT_SCORE)
         results[recipe_name] = answer(
             test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
             permutations=Permutations(recipe.permutations),
             calibrate=recipe.calibrate, fallback=fallback,
-            prior=prior if recipe.prior else None, examples=solved if recipe.calibrate == "fitted" else None,
+            prior=prior if recipe.prior else None,
+            examples=solved if recipe.calibrate == "fitted" or recipe.score == DEFAULT_SCORE else None,
             adapter=adapter, out=out, batch_size=64, progress=False,
             record_extra=lambda item, a: {"gold": item.answer},
         )
@@ -150,9 +182,9 @@ def table(name: str, test: list[Item], prior: LetterPrior, results: dict[str, li
              f"chance {100 * chance_accuracy(test):.1f}%; prior {100 * sum(by_prior) / len(test):.1f}% "
              f"(letter gap {100 * prior_bias['gap']:.1f} pp)", "",
              "| recipe | accuracy % [95% CI] | vs prior (pp) | p vs prior | unanswered % | letter gap (pp) | "
-             "CircularEval % | seconds (x sample@5) | prompt tok/item (x sample@5) |",
+             "CircularEval % | s/item (x sample@5) | prompt tok/item (x sample@5) |",
              "|---|---|---|---|---|---|---|---|---|"]
-    reference_s = timings.get("sample@5")
+    reference_s = timings["sample@5"] / len(test) if "sample@5" in timings else None
     reference_tok = _prompt_tokens(results["sample@5"]) if "sample@5" in results else None
     for recipe_name, answers in results.items():
         right = [a.choice == i.answer for a, i in zip(answers, test, strict=True)]
@@ -160,14 +192,14 @@ def table(name: str, test: list[Item], prior: LetterPrior, results: dict[str, li
         bias = letter_bias(_records(test, [a.choice for a in answers]))
         circular = ([all(c == i.answer for c in a.by_order) for a, i in zip(answers, test, strict=True)]
                     if all(a.by_order for a in answers) else None)
-        seconds = timings.get(recipe_name)
+        seconds = timings[recipe_name] / len(test) if recipe_name in timings else None
         tokens = _prompt_tokens(answers)
         lines.append(
             f"| {recipe_name} | {100 * est.value:.1f} [{100 * est.low:.1f}, {100 * est.high:.1f}] | "
             f"{100 * test_.diff.value:+.1f} | {test_.p_value:.2g} | "
             f"{100 * sum(a.choice is None for a in answers) / len(test):.1f} | {100 * bias['gap']:.1f} | "
             f"{'—' if circular is None else f'{100 * sum(circular) / len(test):.1f}'} | "
-            f"{_ratio(seconds, reference_s)} | {_ratio(tokens, reference_tok, digits=0)} |")
+            f"{_ratio(seconds, reference_s, digits=3)} | {_ratio(tokens, reference_tok, digits=0)} |")
     return lines
 
 

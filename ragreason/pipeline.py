@@ -373,7 +373,8 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
     if chosen_on is not None:  # "auto" scoring: what the method is chosen from
         from .policy import BLIND_SCORE, SCORE_CANDIDATES
 
-        settings["score_choice"] = {"candidates": SCORE_CANDIDATES, "blind": BLIND_SCORE, "examples": _digest(chosen_on)}
+        settings["score_choice"] = {"candidates": SCORE_CANDIDATES, "blind": BLIND_SCORE,
+                                    "examples": _digest(chosen_on)}
     return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "direct"  # a template family: direct-zh or direct-en by the item's language
 DEFAULT_VOTES = 0  # sampled answers per question (0: the option scores alone decide)
 DEFAULT_SCORE = "auto"  # option scoring: chosen per task on the solved examples (calibrate.formulation)
-SCORE_CANDIDATES = ("cloze-pmi", "cloze", "cloze-char", "cloze-token", "label")  # what "auto" chooses from, ties to the first
+# what "auto" chooses from; ties go to the first
+SCORE_CANDIDATES = ("cloze-pmi", "cloze", "cloze-char", "cloze-token", "label")
 BLIND_SCORE = "cloze-pmi"  # "auto" without solved examples: the method measured best on average
 DEFAULT_CALIBRATION = "fitted"  # a letter model fitted on solved examples, answers balanced to their shares
 BLIND_CALIBRATION = "batch"  # without solved examples: divide out the mean letter probability over the questions

@@ -12,7 +12,7 @@ the items' raw scores, which then answer the items: nothing is scored twice.
 """
 
 from .balance import balance_offsets
-from .estimate import AS_GIVEN, CALIBRATIONS, Calibration, Correction, estimate_priors, fitted_examples, score_groups
+from .estimate import AS_GIVEN, CALIBRATIONS, Calibration, Correction, estimate_priors, fitted_examples
 from .fitted import FIT_C, FIT_ITEMS, MAX_PRICE, MIN_BALANCE, MIN_FIT, FittedCorrection, LetterModel
 from .position import (
     BATCH_PSEUDO,

@@ -160,7 +160,8 @@ def _pride(items, methods, builder, generator, retriever, adapter, top_k, progre
     priors: dict[str, Correction] = {}
     with _bar(len(shown) * len(methods), progress) as bar:
         for method in methods:
-            prompts = builder.for_scoring(method).build_many([v for _, _, v in shown], [contexts[i] for i, _, _ in shown])
+            prompts = builder.for_scoring(method).build_many([v for _, _, v in shown],
+                                                             [contexts[i] for i, _, _ in shown])
             found = _chunked(generator, prompts, [v for _, _, v in shown], method, adapter, bar)
             views: list[list[tuple[Order, dict[str, float]]]] = [[] for _ in chosen]
             for (i, order, _), scores in zip(shown, found, strict=True):

@@ -238,6 +238,9 @@ def _summary(args: argparse.Namespace, items, answers, solved) -> None:
     answered = sum(a.choice is not None for a in answers)
     abstained = sum(a.abstentions for a in answers)
     print(f"answers: {args.out} ({len(answers)} questions, {answered} answered, {abstained} unreadable votes)")
+    scoring = sorted({k.removeprefix("score:") for a in answers for k in a.by_source if k.startswith("score:")})
+    if scoring:
+        print(f"option scoring: {', '.join(scoring)}")
     scored = [(i, a) for i, a in zip(items, answers, strict=True) if i.answer is not None]
     if not scored:
         return

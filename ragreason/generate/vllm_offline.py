@@ -5,6 +5,11 @@ the prompt is prefilled once and its KV cache shared by the k samples (never k s
 Prefix caching is on, so prompts that share a system message or context reuse it. Adapters are
 LoRA folders served side by side in one engine (``LoRARequest`` per call).
 
+Option scoring (``score_options``) sends each item's requests in an engine call of its own, under a
+``cache_salt`` of its own: an item's options share the prefix computed by the first of them, and nothing
+computed for another item or an earlier call is read, so its scores are the same alone, in a batch of 64
+or in another run (``EngineOptions.batch_invariant``; bf16 scores otherwise move with the batch).
+
 The engine is built on first use. With ``VLLM_ENABLE_V1_MULTIPROCESSING=0`` (our default: a start in
 seconds) it lives in this process, and vLLM allows one such engine per process at a time: ``close()``
 one (or use ``with``) before building the next.

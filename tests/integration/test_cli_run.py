@@ -7,6 +7,7 @@ import pytest
 
 from ragreason.cli import main
 from ragreason.data import load_items
+from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +56,28 @@ def test_rerun_resumes_without_answering_twice(run_dir, capsys):
     assert len({json.loads(line)["item_id"] for line in lines}) == 5
 
 
-def test_the_default_recipe_answers_every_question_by_calibrated_letter_scores(tmp_path, shared_data, capsys):
+def test_the_default_recipe_answers_every_question_by_calibrated_option_scores(tmp_path, shared_data, capsys):
     data = shared_data / "logic_lm" / "ProofWriter_dev.json"
     out = tmp_path / "answers.jsonl"
     assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "40", "--out", str(out),
                  "--submission", str(tmp_path / "s.jsonl"), "--no-progress"]) == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 40 and all(r["choice"] in ("A", "B", "C") for r in records)
-    assert all(r["generations"] == [] and r["by_source"] == {"score:label": {r["choice"]: 1}} for r in records)
-    assert "0 unanswered" in capsys.readouterr().out
+    blind = f"score:{BLIND_SCORE}"  # no solved items to choose on: the method measured best on average
+    assert all(r["generations"] == [] and r["by_source"] == {blind: {r["choice"]: 1}} for r in records)
+    printed = capsys.readouterr().out
+    assert "0 unanswered" in printed and f"option scoring: {BLIND_SCORE}" in printed
     train = tmp_path / "train.json"  # solved items of the same task: the fitted calibration learns from them
     train.write_text(json.dumps(json.loads((shared_data / "logic_lm" / "ProofWriter_train.json").read_text())[:60]))
     fitted = tmp_path / "fitted.jsonl"
     assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "40", "--train", str(train),
                  "--out", str(fitted), "--no-progress"]) == 0
-    assert "the commonest letter per option count of --train" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "the commonest letter per option count of --train" in printed
     again = [json.loads(line) for line in fitted.read_text().splitlines()]
     assert len(again) == 40 and all(r["choice"] in ("A", "B", "C") for r in again)
+    (chosen,) = {key for r in again for key in r["by_source"]}  # one method, chosen on the 60 solved items
+    assert chosen.removeprefix("score:") in SCORE_CANDIDATES and f"option scoring: {chosen[6:]}" in printed
     assert again[0]["run_key"] != records[0]["run_key"]  # the fitted calibration, not the batch one
     assert main(["run", "--data", str(data), "--format", "logic-lm", "--limit", "4", "--votes", "0", "--score", "none",
                  "--out", str(tmp_path / "b.jsonl")]) == 1

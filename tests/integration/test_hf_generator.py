@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ragreason.generate import TransformersGenerator, UnknownAdapterError
+from ragreason.prompt import PromptBuilder
 from ragreason.types import Item, Prompt
 
 QUESTIONS = ["Hi.", "What is the capital of France? Answer in one word.",
@@ -46,14 +47,17 @@ def test_stop_strings_and_adapters(hf):
         hf.generate(PROMPTS, adapter="rnd2")
 
 
-@pytest.mark.parametrize("method", ["label", "text"])
+@pytest.mark.parametrize("method", ["label", "text", "cloze", "cloze-pmi"])
 def test_option_scores_do_not_depend_on_the_batch(hf, method):
-    together = hf.score_options(ITEM_PROMPTS, ITEMS, method=method)
-    apart = [hf.score_options([p], [i], method=method)[0] for p, i in zip(ITEM_PROMPTS, ITEMS, strict=True)]
+    prompts = PromptBuilder("direct").for_scoring(method).build_many(ITEMS) if method.startswith("cloze") \
+        else ITEM_PROMPTS
+    together = hf.score_options(prompts, ITEMS, method=method)
+    apart = [hf.score_options([p], [i], method=method)[0] for p, i in zip(prompts, ITEMS, strict=True)]
     for a, b in zip(together, apart, strict=True):
         assert a == pytest.approx(b, abs=1e-4)
-    assert all(set(s) == set(i.letters) and all(v < 0 for v in s.values()) for s, i in zip(together, ITEMS,
-                                                                                        strict=True))
+    log_probabilities = method != "cloze-pmi"  # a PMI score is a ratio of them: either sign
+    assert all(set(s) == set(i.letters) and all(v < 0 or not log_probabilities for v in s.values())
+               for s, i in zip(together, ITEMS, strict=True))
 
 
 def test_constrained_samples_stay_in_their_choices_and_greedy_follows_label_scores(hf):

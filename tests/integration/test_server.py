@@ -11,6 +11,7 @@ import openai
 import pytest
 
 from ragreason.generate import OpenAIGenerator, TransformersGenerator, UnknownAdapterError, VLLMServer
+from ragreason.prompt import PromptBuilder
 from ragreason.types import Item, Prompt
 
 PROMPTS = [Prompt(f"q{i}", ({"role": "user", "content": q},), "direct-en") for i, q in enumerate(
@@ -66,10 +67,12 @@ def test_constrained_choices_go_to_the_server_as_structured_outputs(client):
     assert all({g.text for g in gens} <= set(allowed) for gens, allowed in zip(out, choices, strict=True))
 
 
-@pytest.mark.parametrize("method", ["label", "text"])
+@pytest.mark.parametrize("method", ["label", "text", "cloze", "cloze-pmi"])
 def test_option_scores_over_the_server_equal_transformers_peft(client, hf, method):
-    served = client.score_options(ITEM_PROMPTS[:1], ITEMS[:1], method=method, adapter="rnd2")
-    assert served == [pytest.approx(hf.score_options(ITEM_PROMPTS[:1], ITEMS[:1], method, "rnd2")[0], abs=2e-3)]
+    prompts = PromptBuilder("direct").for_scoring(method).build_many(ITEMS[:1]) if method.startswith("cloze") \
+        else ITEM_PROMPTS[:1]
+    served = client.score_options(prompts, ITEMS[:1], method=method, adapter="rnd2")
+    assert served == [pytest.approx(hf.score_options(prompts, ITEMS[:1], method, "rnd2")[0], abs=2e-3)]
 
 
 def test_clear_errors_for_a_wrong_adapter_and_a_wrong_key(server, client):

@@ -8,8 +8,6 @@ import io
 
 import yaml
 
-from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
-
 from ragreason.bench.arms import arms_for
 from ragreason.bench.output import to_csv, to_markdown
 from ragreason.bench.records import prior_records
@@ -18,6 +16,7 @@ from ragreason.bench.run import run_arm
 from ragreason.bench.validate import load_config
 from ragreason.data import LetterPrior
 from ragreason.generate import FakeGenerator
+from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
 from ragreason.types import Context, Item
 
 ITEMS = [Item(f"q{i}", f"Question {i}?", ("red", "green", "blue"), "ABC"[i % 3]) for i in range(12)]

