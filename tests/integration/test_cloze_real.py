@@ -38,6 +38,17 @@ def test_a_context_that_states_the_answer_is_scored_right_under_cloze(vllm, lang
     assert sum(a.choice == i.answer for a, i in zip(answers, blind, strict=True)) <= 14  # without it: guessing
 
 
+def test_pmi_changes_the_winner_where_a_frequent_option_misleads(vllm):
+    """"Cat" is a likely word after "答案：" whatever the question: the summed score picks it over the lizard the
+    context names (by 4.5 nats with this model); the question-free prompt's share taken out, the lizard wins."""
+    item = Item("pet", "帅骞养了什么动物？", ("雪貂", "兔子", "猫", "蜥蜴"), "D",
+                "帅骞出生于榆苇城。帅骞是一名陶艺师，养了一只蜥蜴。")
+    prompt = PromptBuilder("cloze").build(item)
+    summed = vllm.score_options([prompt], [item], method="cloze")[0]
+    pmi = vllm.score_options([prompt], [item], method="cloze-pmi")[0]
+    assert max(summed, key=summed.get) == "C" and max(pmi, key=pmi.get) == "D", (summed, pmi)
+
+
 def test_one_item_scored_alone_and_inside_a_batch_of_64_gets_the_same_scores(vllm):
     items = (facts(11, "en") + facts(11, "zh"))[:64]
     assert len(items) == 64
