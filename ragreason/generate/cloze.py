@@ -20,24 +20,22 @@ from .sequences import Scored, answer_prefix, continuation
 CLOZE_METHODS = ("cloze", "cloze-token", "cloze-char", "cloze-pmi")
 
 
-def cloze_groups(tokenizer: Any, prompts: Sequence[Prompt], items: Sequence[Item], *, pmi: bool
-                 ) -> tuple[list[list[Scored]], list[list[Scored]]]:
-    """Per item, its options' sequences after its prompt; with ``pmi``, the same options after the
-    question-free prompt too (else no such groups)."""
-    real, null = [], []
+def cloze_groups(tokenizer: Any, prompts: Sequence[Prompt], items: Sequence[Item]) -> list[list[Scored]]:
+    """Per item, one group: its options' sequences after its prompt, then the same options after the
+    question-free prompt. Every normalisation reads the same group (one engine call per item scores them
+    all; the question-free sequences are short)."""
+    groups = []
     for prompt, item in zip(prompts, items, strict=True):
         if not prompt.meta.get("cloze"):
             raise ValueError(f"item {item.id!r}: cloze scoring needs a prompt that does not list the options "
                              f"(template {prompt.template!r} does); build it with PromptBuilder('cloze')")
-        real.append(_options_after(tokenizer, prompt, item))
-        if pmi:
-            messages = prompt.meta.get("null_messages")
-            if not messages:
-                raise ValueError(f"item {item.id!r}: cloze-pmi needs the template's question-free prompt "
-                                 "(Prompt.meta['null_messages'])")
-            null.append(_options_after(tokenizer, Prompt(prompt.item_id, tuple(messages), prompt.template,
-                                                         {"answer_prefix": answer_prefix(prompt)}), item))
-    return real, null
+        messages = prompt.meta.get("null_messages")
+        if not messages:
+            raise ValueError(f"item {item.id!r}: cloze scoring needs the template's question-free prompt "
+                             "(Prompt.meta['null_messages'], written by PromptBuilder)")
+        null = Prompt(prompt.item_id, tuple(messages), prompt.template, {"answer_prefix": answer_prefix(prompt)})
+        groups.append(_options_after(tokenizer, prompt, item) + _options_after(tokenizer, null, item))
+    return groups
 
 
 def _options_after(tokenizer: Any, prompt: Prompt, item: Item) -> list[Scored]:
@@ -47,20 +45,21 @@ def _options_after(tokenizer: Any, prompt: Prompt, item: Item) -> list[Scored]:
             for option in item.options]
 
 
-def normalised(method: str, item: Item, found: Sequence[Sequence[float]],
-               null: Sequence[Sequence[float]] | None) -> dict[str, float]:
-    """The item's score per letter from its options' token log-probabilities (and, for PMI, theirs after
-    the question-free prompt)."""
+def normalised(method: str, item: Item, found: Sequence[Sequence[float]]) -> dict[str, float]:
+    """The item's score per letter from its group's token log-probabilities (``cloze_groups``: the options
+    after the prompt, then after the question-free prompt)."""
+    n = len(item.options)
+    if len(found) != 2 * n:
+        raise ValueError(f"item {item.id!r}: expected {2 * n} scored sequences (its options after the prompt and "
+                         f"after the question-free prompt), got {len(found)}")
     scores = {}
-    for k, (letter, option, lps) in enumerate(zip(item.letters, item.options, found, strict=True)):
-        total = sum(lps)
+    for k, (letter, option) in enumerate(zip(item.letters, item.options, strict=True)):
+        total = sum(found[k])
         if method == "cloze-token":
-            total /= max(len(lps), 1)
+            total /= max(len(found[k]), 1)
         elif method == "cloze-char":
             total /= max(len(option.strip()), 1)
         elif method == "cloze-pmi":
-            if null is None:
-                raise ValueError("cloze-pmi scores need the question-free prompt's log-probabilities")
-            total -= sum(null[k])
+            total -= sum(found[n + k])
         scores[letter] = total
     return scores

@@ -207,6 +207,6 @@ class TransformersGenerator:
             model, pad, size = self.hf_model, self.tokenizer.pad_token_id, self.batch_size
             return _score_options(
                 self.tokenizer, prompts, items, method,
-                lambda contexts, candidates: next_logprobs(model, pad, contexts, candidates, size),
-                lambda groups: group_logprobs(model, pad, groups, size),
+                lambda contexts, candidates, shared: next_logprobs(model, pad, contexts, candidates, size),
+                lambda groups, shared: group_logprobs(model, pad, groups, size),
             )

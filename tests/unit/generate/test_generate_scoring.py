@@ -49,14 +49,14 @@ def groups_of(per_token):
     """A scripted ``group_logprobs``: each scored token of a sequence gets ``per_token(sequence)``; calls kept."""
     calls = []
 
-    def run(groups):
+    def run(groups, shared):
         calls.append(groups)
         return [[[per_token(ids)] * (len(ids) - start) for ids, start in group] for group in groups]
 
     return run, calls
 
 
-def next_token(contexts, candidates):
+def next_token(contexts, candidates, shared):
     return [[-0.1 * (i + 1) for i in range(len(c))] for c in candidates]
 
 
@@ -90,7 +90,7 @@ def test_cloze_scores_each_option_text_after_the_answer_prefix(tok):
     built = PromptBuilder("cloze").build(CLOZE_ITEM)
     run, calls = groups_of(lambda ids: -1.0)
     scores = score_options(tok, [built], [CLOZE_ITEM], "cloze", next_token, run)[0]
-    (group,) = calls[0]
+    group = calls[0][0][:2]  # the options after the prompt (then after the question-free prompt)
     for (ids, start), option in zip(group, CLOZE_ITEM.options, strict=True):
         assert tok.decode(ids[start:]).strip() == option and tok.decode(ids[:start]).rstrip().endswith("Answer:")
     sums = {k: -float(len(ids) - start) for k, (ids, start) in zip("AB", group, strict=True)}
@@ -110,7 +110,8 @@ def test_pmi_subtracts_the_options_logprob_after_the_question_free_prompt(tok):
 
     run, calls = groups_of(per_token)
     pmi = score_options(tok, [built], [CLOZE_ITEM], "cloze-pmi", next_token, run)[0]
-    real, null = calls[0]
+    (group,) = calls[0]
+    real, null = group[:2], group[2:]
     assert "Kalo" not in tok.decode(null[0][0]) and "Question:" in null_text
     assert pmi == pytest.approx({k: -1.5 * (len(ids) - start) for k, (ids, start) in zip("AB", real, strict=True)})
 
@@ -125,9 +126,9 @@ def test_the_memo_scores_a_group_once_per_adapter():
     run, calls = groups_of(lambda ids: -1.0)
     memo = GroupMemo()
     group = [([1, 2, 3], 2), ([1, 2, 4, 5], 2)]
-    assert memo.wrap(None, run)([group, group]) == [[[-1.0], [-1.0, -1.0]]] * 2
-    memo.wrap(None, run)([group])
-    memo.wrap("ft", run)([group])
+    assert memo.wrap(None, run)([group, group], [0, 0]) == [[[-1.0], [-1.0, -1.0]]] * 2
+    memo.wrap(None, run)([group], [0])
+    memo.wrap("ft", run)([group], [0])
     assert [len(c) for c in calls] == [1, 1]  # the repeat within a call and the second call cost nothing
 
 
@@ -137,3 +138,16 @@ def test_bad_calls(tok):
     with pytest.raises(ValueError, match="1 prompts for 2 items"):
         score_options(tok, [prompt()], [ITEM, ITEM], "text", None, None)  # type: ignore[arg-type]
     assert score_options(tok, [], [], "label", None, None) == []  # type: ignore[arg-type]
+
+
+def test_the_shared_part_of_a_prompt_ends_with_its_problem_text(tok):
+    from ragreason.generate.chat import encode
+    from ragreason.generate.scoring import shared_tokens
+
+    built = PromptBuilder("direct").build(CLOZE_ITEM)
+    n = shared_tokens(tok, built, CLOZE_ITEM)
+    ids = encode(tok, render_text(tok, built))
+    assert 0 < n < len(ids) and tok.decode(ids[:n]).endswith("Kalo was born in Vethra.")
+    sibling = Item("c2", "What does Kalo do?", ("bake", "fly"), context=CLOZE_ITEM.context)
+    assert encode(tok, render_text(tok, PromptBuilder("direct").build(sibling)))[:n] == ids[:n]
+    assert shared_tokens(tok, prompt(), ITEM) == 0  # no problem text: nothing to share
