@@ -239,6 +239,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("vllm", "ragreason"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("ragreason.calibrate.formulation").setLevel(logging.INFO)  # the default's choice, its figures
     model, adapters = default_llm_path(), {"adapter": args.adapter} if args.adapter else None
     if args.adapter and args.merged:
         model, adapters = merged_model(Path(args.adapter), served_dtype({})), None
