@@ -104,6 +104,8 @@ RECIPES = {
     "text fitted": Recipe(Sampling(n=0), score="text", calibrate="fitted"),
     **{method: Recipe(Sampling(n=0), score=method) for method in CLOZE_METHODS},
     **{f"{method} fitted": Recipe(Sampling(n=0), score=method, calibrate="fitted") for method in CLOZE_METHODS},
+    **{f"{method} batch-calibrated": Recipe(Sampling(n=0), score=method, calibrate="batch")
+       for method in CLOZE_METHODS},
     "default": Recipe(Sampling(n=0), score=DEFAULT_SCORE, calibrate=DEFAULT_CALIBRATION, fallback=DEFAULT_FALLBACK),
 }
 

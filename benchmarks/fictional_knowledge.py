@@ -32,6 +32,8 @@ ARMS = {  # name: (questions file, extra flags)
     "retrieved: dense": ("questions.jsonl", ["--knowledge", "knowledge", "--retriever", "dense"]),
     "retrieved: bm25": ("questions.jsonl", ["--knowledge", "knowledge", "--retriever", "bm25"]),
     "retrieved: hybrid": ("questions.jsonl", ["--knowledge", "knowledge", "--retriever", "hybrid"]),
+    "retrieved: hybrid, --no-rerank": ("questions.jsonl", ["--knowledge", "knowledge", "--retriever", "hybrid",
+                                                           "--no-rerank"]),
 }
 
 

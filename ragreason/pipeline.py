@@ -37,6 +37,7 @@ from .generate.scoring import answer_choices
 from .orders import Order, Permutations, reorder, scores_to_original, to_original
 from .prompt import PromptBuilder
 from .results import JsonlLog, answer_from_record, answer_to_record
+from .retrieve.rerank import RERANK_METHOD, with_model
 from .types import Answer, Generation, Generator, Item, Retriever
 from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
 
@@ -161,6 +162,7 @@ def answer(
     chooses = AUTO in (score, fallback.method if fallback.policy == "score" else None)
     key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
                   permutations, calibrate, prior, examples, chosen_on=solved if chooses else None)
+    retriever = with_model(retriever, generator, adapter)  # documents reranked by this model, where asked for
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -355,6 +357,9 @@ def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_
         "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
         "reader": getattr(reader, "__name__", type(reader).__name__),
     }
+    rerank = getattr(retriever, "rerank_mass", None) if retriever is not None else None
+    if rerank is not None:  # keys made before reranking stay as they were
+        settings["rerank"] = {"method": RERANK_METHOD, "mass": rerank}
     if fallback is not None and fallback.settings() is not None:  # keys made before fallbacks stay as they were
         settings["fallback"] = fallback.settings()
     if permutations is not None and permutations.settings() is not None:

@@ -87,8 +87,8 @@ FIRST_HASHED = {
     "retrieval": ("kind", "knowledge", "top_k", "embedder", "examples", "graph"),
     "sampling": ("temperature", "top_p", "max_tokens"),
 }
-BEFORE: dict[str, dict[str, Any]] = {"": {"fallback": "none", "calibrate": None}, "finetune": {}, "retrieval": {},
-                                     "sampling": {}}
+BEFORE: dict[str, dict[str, Any]] = {"": {"fallback": "none", "calibrate": None}, "finetune": {},
+                                     "retrieval": {"rerank": False}, "sampling": {}}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from ..bench.arms import adapter_of
 from ..bench.config import BenchConfig
 
 FLAGS = ("format", "model", "backend", "template", "closed_world", "max_context_tokens", "retriever", "knowledge",
-         "index", "examples", "train", "top_k", "votes", "score", "fallback", "permutations", "constrained",
+         "index", "examples", "train", "top_k", "rerank", "votes", "score", "fallback", "permutations", "constrained",
          "calibrate", "temperature", "max_tokens", "lenient")
 CONTEXT = ("rag", "rag+ft", "ft+rag")
 
@@ -44,6 +44,7 @@ def recipe_settings(config: BenchConfig) -> dict[str, Any]:
     if condition in CONTEXT:
         out["retriever"] = r.kind
         out["top_k"] = r.top_k
+        out["rerank"] = r.rerank
         if r.index is not None:
             out["index"] = _full(config, r.index)
         elif r.knowledge is not None:

@@ -23,7 +23,7 @@ from ..policy import (
     DEFAULT_VOTES,
     calibration_for,
 )
-from ..retrieve.spec import KINDS
+from ..retrieve.spec import KINDS, RetrievalSpec
 from ..vote import FALLBACKS, Fallback
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "calibration learns from them, the prior reference and --fallback prior count "
                                    "their golds (default: --examples' items)")
     p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=RetrievalSpec.rerank,
+                   help="the answering model reads the retrieved documents and keeps those the question is about "
+                        "(the question's likelihood given each document; default: on)")
     p.add_argument("--max-context-tokens", type=int, default=768)
     p.add_argument("--votes", type=int, default=DEFAULT_VOTES,
                    help=f"sampled answers per question, majority-voted (1 = greedy; default {DEFAULT_VOTES}: the "
@@ -225,7 +228,7 @@ def _retriever(args: argparse.Namespace, items, examples):
     if documents and args.index is None:
         knowledge = args.knowledge or str(default_knowledge_dir())
     spec = RetrievalSpec(kind="dense" if args.retriever == "none" else args.retriever, knowledge=knowledge,
-                         index=args.index, top_k=args.top_k, examples=bool(examples))
+                         index=args.index, top_k=args.top_k, examples=bool(examples), rerank=args.rerank)
     return build_retriever(spec, items, solved=examples or ())
 
 

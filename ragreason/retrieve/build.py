@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 def build_retriever(spec: RetrievalSpec, items: Sequence[Item], solved: Sequence[Item] = ()) -> Retriever | None:
     """The retriever for answering ``items``: documents (knowledge or a saved index), each item's graph,
-    and ``solved`` items as examples (never one of ``items``). None when the spec names no source."""
+    and ``solved`` items as examples (never one of ``items``), marked for the answering model to rerank
+    (``spec.rerank``, when documents are searched). None when the spec names no source."""
     spec_problems = spec.problems()
     if spec_problems:
         raise ValueError("retrieval: " + "; ".join(spec_problems))
@@ -35,11 +36,16 @@ def build_retriever(spec: RetrievalSpec, items: Sequence[Item], solved: Sequence
         parts.append(ExampleRetriever(solved, embedder, top_k=spec.top_k, exclude=items))
     if not parts:
         return None
-    if len(parts) == 1:
-        return parts[0]
-    from .hybrid import HybridRetriever
+    retriever = parts[0]
+    if len(parts) > 1:
+        from .hybrid import HybridRetriever
 
-    return HybridRetriever(parts, top_k=spec.top_k)
+        retriever = HybridRetriever(parts, top_k=spec.top_k)
+    if spec.rerank and spec.kind != "graph" and spec.documents is not None:
+        from .rerank import Rerank
+
+        retriever = Rerank(retriever)
+    return retriever
 
 
 def _needs_embedder(spec: RetrievalSpec) -> bool:

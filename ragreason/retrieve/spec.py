@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..embed.choose import EMBEDDERS
+from ..types import MAX_OPTIONS
 
 KINDS = ("dense", "bm25", "hybrid", "graph")
 EMBEDDER_CHOICES = ("auto", *EMBEDDERS)
@@ -18,7 +19,9 @@ class RetrievalSpec:
     ``index`` reads the documents and vectors of a saved vector index instead (``ragreason index``).
     ``examples`` adds similar solved items, ``graph`` adds the graph retriever beside the documents;
     several sources are fused by reciprocal rank fusion. ``embedder``: "auto" picks by the language of
-    the items, or a name of ``ragreason.embed.EMBEDDERS``."""
+    the items, or a name of ``ragreason.embed.EMBEDDERS``. ``rerank``: the model that answers reads the
+    retrieved documents and keeps those the question is about (``retrieve.rerank``; when documents are
+    searched, not for graph facts or solved examples alone)."""
 
     kind: str = field(default="dense", metadata={"help": f"one of {', '.join(KINDS)}"})
     knowledge: str | None = field(default="knowledge", metadata={"help": "knowledge folder or file"})
@@ -27,6 +30,8 @@ class RetrievalSpec:
     examples: bool = field(default=False, metadata={"help": "add the most similar solved items"})
     graph: bool = field(default=False, metadata={"help": "add each item's knowledge graph"})
     index: str | None = field(default=None, metadata={"help": "a saved vector index instead of knowledge"})
+    rerank: bool = field(default=True, metadata={
+        "help": "the answering model keeps the retrieved documents the question is about (retrieve.rerank)"})
 
     def problems(self) -> list[str]:
         """Every bad setting (an empty list when the spec is sound); paths are checked by the caller."""
@@ -37,6 +42,8 @@ class RetrievalSpec:
             out.append(f"embedder: unknown embedder {self.embedder!r} (known: {', '.join(EMBEDDER_CHOICES)})")
         if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
             out.append(f"top_k: must be an integer >= 1, got {self.top_k!r}")
+        elif self.rerank and self.top_k > MAX_OPTIONS:
+            out.append(f"top_k: the model reranks at most {MAX_OPTIONS} documents (set rerank: false for more)")
         if self.index is not None and self.kind == "graph":
             out.append("index: a vector index serves dense, bm25 or hybrid retrieval, not graph")
         if self.kind != "graph" and self.documents is None and not (self.examples or self.graph):

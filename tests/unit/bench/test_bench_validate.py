@@ -11,6 +11,7 @@ from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 BASE = {"name": "t", "out": "out", "data": {"format": "competition", "path": "items.jsonl"},
         "retrieval": {"kind": "bm25", "knowledge": None, "examples": True}}
+NOT_RERANKED = {**BASE["retrieval"], "rerank": False}  # as retrieval was before the model reranked documents
 
 
 def write(tmp_path, config=None, **sections):
@@ -95,7 +96,9 @@ def test_the_hash_of_a_section_is_what_it_was_before_settings_were_added(tmp_pat
     config = load_config(write(tmp_path, finetune=old_dropout(finetune)))
     assert config.digest("finetune") == expected
     assert load_config(write(tmp_path, finetune=finetune)).digest("finetune") != expected
-    assert config.digest("retrieval") == "46010292300a"
+    assert config.digest("retrieval") != "46010292300a"  # reranked by the model now: other contexts
+    before = load_config(write(tmp_path, finetune=old_dropout(finetune), retrieval=NOT_RERANKED))
+    assert before.digest("retrieval") == "46010292300a"
     changed = load_config(write(tmp_path, finetune={**old_dropout(finetune),
                                                     "train": {**finetune.get("train", {}), "warmup": 0.1}}))
     assert changed.digest("finetune") != expected
@@ -113,7 +116,7 @@ def old_dropout(finetune: dict) -> dict:
 def test_a_config_that_asks_for_the_old_answer_recipe_keeps_its_hash(tmp_path, finetune, expected):
     """The default recipe changed (calibrated letter scores, score fallback); a config that sets what the
     defaults were (no score, no calibration, no fallback) hashes as it did before, and so resumes."""
-    old = {"score": None, "calibrate": None, "fallback": "none"}
+    old = {"score": None, "calibrate": None, "fallback": "none", "retrieval": NOT_RERANKED}
     finetune = old_dropout(finetune)
     assert load_config(write(tmp_path, finetune=finetune, **old)).digest() == expected
     assert load_config(write(tmp_path, finetune=finetune)).digest() != expected
