@@ -7,7 +7,8 @@ scoring and their combination, beside the ``prior`` and ``chance`` references, o
 
 Each (set, recipe) is one ``answer()`` call writing ``<runs>/<set>/<recipe>.jsonl`` (a rerun resumes)
 and its wall seconds to ``<runs>/<set>/seconds.json``. Prints a markdown table per set: accuracy with
-its 95% interval, the paired difference and McNemar p against ``prior``, unanswered %, the largest gap
+its 95% interval, the paired difference and McNemar p against ``prior`` and against ``--versus`` (default:
+``label fitted``, the letter recipe the default was before cloze), unanswered %, the largest gap
 between the predicted and the gold letter shares, CircularEval where option orders were run, and cost
 (seconds and generated-prompt tokens per item) relative to ``sample@5`` in the same run.
 """
@@ -143,7 +144,7 @@ def _synth() -> tuple[list[Item], list[Item]]:
 
 
 def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator, limit: int | None, first: bool,
-            adapter: str | None, fit_skip: int = 0) -> list[str]:
+            adapter: str | None, fit_skip: int = 0, versus: str | None = None) -> list[str]:
     train, test = load_set(name, limit, first)
     solved = train[fit_skip:]  # what the fitted calibration learns from
     prior = LetterPrior.fit(train)
@@ -173,19 +174,22 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
             timings[recipe_name] = time.perf_counter() - started
             timing_path.write_text(json.dumps(timings, indent=1))
         log.info("%s %s: %.1f s", name, recipe_name, timings.get(recipe_name, float("nan")))
-    return table(name, test, prior, results, timings)
+    return table(name, test, prior, results, timings, versus)
 
 
 def table(name: str, test: list[Item], prior: LetterPrior, results: dict[str, list[Answer]],
-          timings: dict[str, float]) -> list[str]:
+          timings: dict[str, float], versus: str | None = None) -> list[str]:
     by_prior = [prior.choice(i) == i.answer for i in test]
+    versus = versus if versus in results else None
+    by_versus = [a.choice == i.answer for a, i in zip(results[versus], test, strict=True)] if versus else None
     prior_bias = letter_bias(_records(test, [prior.choice(i) for i in test]))
     lines = [f"### {name}: {len(test)} items", "",
              f"chance {100 * chance_accuracy(test):.1f}%; prior {100 * sum(by_prior) / len(test):.1f}% "
              f"(letter gap {100 * prior_bias['gap']:.1f} pp)", "",
-             "| recipe | accuracy % [95% CI] | vs prior (pp) | p vs prior | unanswered % | letter gap (pp) | "
+             "| recipe | accuracy % [95% CI] | vs prior (pp) | p vs prior | "
+             + (f"vs {versus} (pp), p | " if versus else "") + "unanswered % | letter gap (pp) | "
              "CircularEval % | s/item (x sample@5) | prompt tok/item (x sample@5) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|" + ("---|" if versus else "") + "---|---|---|---|---|"]
     reference_s = timings["sample@5"] / len(test) if "sample@5" in timings else None
     reference_tok = _prompt_tokens(results["sample@5"]) if "sample@5" in results else None
     for recipe_name, answers in results.items():
@@ -196,9 +200,13 @@ def table(name: str, test: list[Item], prior: LetterPrior, results: dict[str, li
                     if all(a.by_order for a in answers) else None)
         seconds = timings[recipe_name] / len(test) if recipe_name in timings else None
         tokens = _prompt_tokens(answers)
+        against = ""
+        if by_versus is not None:
+            other = paired(right, by_versus)
+            against = f"{100 * other.diff.value:+.1f}, {other.p_value:.2g} | "
         lines.append(
             f"| {recipe_name} | {100 * est.value:.1f} [{100 * est.low:.1f}, {100 * est.high:.1f}] | "
-            f"{100 * test_.diff.value:+.1f} | {test_.p_value:.2g} | "
+            f"{100 * test_.diff.value:+.1f} | {test_.p_value:.2g} | {against}"
             f"{100 * sum(a.choice is None for a in answers) / len(test):.1f} | {100 * bias['gap']:.1f} | "
             f"{'—' if circular is None else f'{100 * sum(circular) / len(test):.1f}'} | "
             f"{_ratio(seconds, reference_s, digits=3)} | {_ratio(tokens, reference_tok, digits=0)} |")
@@ -237,6 +245,8 @@ def main() -> None:
                         help="the fitted calibration learns from the training items after the first N (an adapter "
                              "trained on the first N)")
     parser.add_argument("--runs", default="runs/policy")
+    parser.add_argument("--versus", default="label fitted", choices=RECIPES,
+                        help="each recipe is also paired against this one (McNemar), when it is run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("vllm", "ragreason"):
@@ -248,7 +258,8 @@ def main() -> None:
     with VLLMGenerator(model, adapters=adapters) as generator:
         for name in args.sets:
             print("\n".join(run_set(name, args.recipes, Path(args.runs), generator, args.limit, args.first,
-                                    "adapter" if adapters else None, args.fit_skip)) + "\n", flush=True)
+                                    "adapter" if adapters else None, args.fit_skip, args.versus)) + "\n",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -76,8 +76,10 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
         "name": "demo", "out": "report", "data": data, "conditions": conditions, "votes": [options.votes],
         "model": {"path": options.model, "backend": "vllm", "adapters": "merged"},
         "prompt": {"template": "direct", "max_context_tokens": 256},
+        # Not reranked by the model (retrieve.rerank): each hit, most of them whole solved problems, would be
+        # scored twice more per question, in both arms with context.
         "retrieval": {"kind": "hybrid", "knowledge": str(default_knowledge_dir()), "top_k": 3, "examples": True,
-                      "graph": True},
+                      "graph": True, "rerank": False},
         # Sized by the measured training and serving speed on 2-core CPUs (benchmarks/RESULTS.md, "The
         # demo"): 4 steps of 6 examples per adapter, served merged. Short training, so a higher learning rate.
         "finetune": {"lora": {"r": 8, "alpha": 16},
