@@ -12,6 +12,7 @@ from ..synth.generator import LANG_CHOICES, SynthConfig, iter_problems
 from ..synth.problem import SynthProblem
 from ..synth.questions import KINDS
 from ..synth.writer import write_jsonl
+from .synth_world import register_world
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,16 +20,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--n", type=int, default=100, help="number of problems (default 100)")
     parser.add_argument("--lang", choices=LANG_CHOICES, default="zh", help="zh, en, or mixed (each problem drawn)")
     parser.add_argument("--seed", type=int, default=0, help="same seed, same file (default 0)")
-    parser.add_argument("--out", required=True, help="the JSONL file to write")
+    parser.add_argument("--out", help="the JSONL file to write (required)")
     parser.add_argument("--max-depth", type=int, default=3, help="deepest proof a question may need (default 3)")
     parser.add_argument("--questions-per-problem", type=int, default=3, help="questions per problem (default 3)")
     parser.add_argument("--kinds", default=",".join(KINDS), help=f"question kinds, comma-separated ({','.join(KINDS)})")
     parser.add_argument("--domains", default=",".join(DOMAINS), help=f"worlds, comma-separated ({','.join(DOMAINS)})")
     parser.set_defaults(func=run)
+    register_world(parser.add_subparsers(dest="what", title="other worlds", metavar="{world}"))
 
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if not args.out:
+            raise ValueError("--out is required")
         config = _config(args)
     except ValueError as error:
         print(f"error: {error}")

@@ -3,7 +3,8 @@
 Files: ``.md`` (split at headings; each chunk starts with its heading path, e.g. "Rules of inference >
 Modus tollens", so that it reads on its own), ``.txt`` (paragraphs), ``.jsonl`` (one document per
 line: ``{"text": ..., "meta": {...}}``, optional ``"title"``). ``README*`` files describe the folder
-and are skipped. Ids are a hash of the file's relative path and the chunk text, so they stay stable
+and are skipped, and so are ``*.triples.jsonl`` files (facts for the knowledge graph, not
+documents). Ids are a hash of the file's relative path and the chunk text, so they stay stable
 while the text does. ``meta``: ``source`` (relative path), ``section``, ``chunk``, ``lang``.
 """
 
@@ -20,6 +21,7 @@ from ..types import Document
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".md", ".markdown", ".txt", ".jsonl")
+TRIPLES_SUFFIX = ".triples.jsonl"  # the knowledge graph's facts beside the documents
 README = "README.md"  # the shipped folder's description; marks where it lies
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _UNITS = re.compile(r"(?<=[。！？!?；;])|(?<=[.])\s+|\n\s*\n")
@@ -69,7 +71,7 @@ def load_knowledge(
         paths, root = [root], root.parent
     elif root.is_dir():
         paths = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()
-                       and not p.name.lower().startswith("readme"))
+                       and not p.name.lower().startswith("readme") and not p.name.endswith(TRIPLES_SUFFIX))
     else:
         raise FileNotFoundError(f"knowledge folder or file {root} does not exist")
     docs: list[Document] = []

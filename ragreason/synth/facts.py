@@ -51,8 +51,8 @@ def make_people(n: int, *, lang: str = "en", seed: int = 0) -> list[Person]:
     if n < 4:
         raise ValueError(f"need at least 4 people (four options per question), got {n}")
     rng = random.Random(f"facts-{lang}-{seed}")
-    towns = _distinct(rng, TOWNS, lambda: _town(rng, lang))
-    names = _distinct(rng, n, lambda: _name(rng, lang))
+    towns = distinct(rng, TOWNS, lambda: town_name(rng, lang))
+    names = distinct(rng, n, lambda: person_name(rng, lang))
     return [Person(f"{lang}-{seed}-p{k:04d}", name, rng.choice(towns), rng.choice(JOBS[lang]), rng.choice(PETS[lang]),
                    lang) for k, name in enumerate(names)]
 
@@ -103,23 +103,23 @@ def _ask(person: Person, kind: str) -> str:
             "pet": f"Which animal does {person.name} keep?"}[kind]
 
 
-def _name(rng: random.Random, lang: str) -> str:
+def person_name(rng: random.Random, lang: str) -> str:
     if lang == "zh":
         return rng.choice(ZH_NAME_CHARS) + "".join(rng.sample(ZH_GIVEN_CHARS, rng.choice((1, 2))))
-    return " ".join(_word(rng, rng.choice((2, 3))) for _ in range(2))
+    return " ".join(invented_word(rng, rng.choice((2, 3))) for _ in range(2))
 
 
-def _town(rng: random.Random, lang: str) -> str:
+def town_name(rng: random.Random, lang: str) -> str:
     if lang == "zh":
         return "".join(rng.sample(ZH_TOWN_CHARS, 2)) + rng.choice(ZH_TOWN_ENDINGS)
-    return _word(rng, rng.choice((1, 2))) + rng.choice(TOWN_ENDINGS)
+    return invented_word(rng, rng.choice((1, 2))) + rng.choice(TOWN_ENDINGS)
 
 
-def _word(rng: random.Random, syllables: int) -> str:
+def invented_word(rng: random.Random, syllables: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(syllables)).capitalize()
 
 
-def _distinct(rng: random.Random, n: int, make) -> list[str]:
+def distinct(rng: random.Random, n: int, make) -> list[str]:
     seen: dict[str, None] = {}
     for _ in range(100 * n):
         seen.setdefault(make(), None)
