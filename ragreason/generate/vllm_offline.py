@@ -214,7 +214,7 @@ class VLLMGenerator:
                         for x, p in zip(inputs, params, strict=True)]
             return self.llm.generate(inputs, params, lora_request=lora, use_tqdm=False)
 
-        return ScoringCalls(generate, self._block_size(), self.options.scores_per_item,
+        return ScoringCalls(generate, self._block_size(), self.options.batch_invariant,
                             SamplingParams(max_tokens=1, temperature=0.0, detokenize=False), self._salts)
 
     def _block_size(self) -> int:
