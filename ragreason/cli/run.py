@@ -49,8 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     world.add_argument("--closed-world", dest="closed_world", action="store_true",
                        help="add it (default: as the --adapter was trained, else closed world)")
     p.add_argument("--retriever", choices=RETRIEVERS, default="none",
-                   help="context retrieval over --knowledge (graph: each item's own facts)")
-    p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl; default: the shipped knowledge/)")
+                   help="context retrieval over --knowledge (graph: the facts linking the question's "
+                        "entities, from --knowledge's *.triples.jsonl and documents if it has triples files, "
+                        "else each item's own)")
+    p.add_argument("--knowledge", help="knowledge folder (md, txt, jsonl documents; *.triples.jsonl facts for the "
+                                       "graph; default: the shipped knowledge/)")
     p.add_argument("--index", help="a saved vector index (from `ragreason index`) instead of --knowledge")
     p.add_argument("--examples", help="solved items (same --format), the most similar retrieved as context")
     p.add_argument("--train", help="solved items of the same task (same --format), not shown to the model: the fitted "

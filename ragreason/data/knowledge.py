@@ -18,10 +18,10 @@ from typing import Any
 
 from ..lang import detect_lang
 from ..types import Document
+from .triples import SUFFIX as TRIPLES_SUFFIX
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".md", ".markdown", ".txt", ".jsonl")
-TRIPLES_SUFFIX = ".triples.jsonl"  # the knowledge graph's facts beside the documents
 README = "README.md"  # the shipped folder's description; marks where it lies
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _UNITS = re.compile(r"(?<=[。！？!?；;])|(?<=[.])\s+|\n\s*\n")

@@ -25,9 +25,7 @@ def build_retriever(spec: RetrievalSpec, items: Sequence[Item], solved: Sequence
     embedder = _embedder(spec, [*solved, *items]) if _needs_embedder(spec) else None
     parts: list[Retriever] = []
     if spec.kind == "graph" or spec.graph:
-        from .graph_retriever import GraphRetriever
-
-        parts.append(GraphRetriever(build=item_graph, top_k=spec.top_k))
+        parts.append(_graph_retriever(spec))
     if spec.kind != "graph" and spec.documents is not None:
         parts += _document_retrievers(spec, embedder)
     if spec.examples:
@@ -81,6 +79,16 @@ def _document_retrievers(spec: RetrievalSpec, embedder: Embedder | None) -> list
     if spec.kind in ("bm25", "hybrid"):
         out.append(LexicalRetriever(docs, top_k=spec.top_k))
     return out
+
+
+def _graph_retriever(spec: RetrievalSpec) -> Retriever:
+    """The knowledge folder's one graph when it holds ``*.triples.jsonl`` files, else each item's own."""
+    from .graph_folder import folder_graph, triples_files
+    from .graph_retriever import GraphRetriever
+
+    if spec.knowledge is not None and triples_files(spec.knowledge):
+        return GraphRetriever(folder_graph(spec.knowledge), top_k=spec.top_k)
+    return GraphRetriever(build=item_graph, top_k=spec.top_k)
 
 
 def item_graph(item: Item):

@@ -90,16 +90,11 @@ class KnowledgeGraph:
     @classmethod
     def read_triples(cls, path: str | Path) -> KnowledgeGraph:
         """Triples from ``.jsonl`` (objects with head, relation, tail[, text]) or ``.csv`` (that header)."""
+        from ..data.triples import read_triples
+
         path = Path(path)
         if path.suffix == ".jsonl":
-            rows = []
-            with open(path, encoding="utf-8") as f:
-                for number, line in enumerate(f, start=1):
-                    if line.strip():
-                        try:
-                            rows.append(json.loads(line))
-                        except json.JSONDecodeError as exc:
-                            raise ValueError(f"{path}:{number}: not valid JSON: {exc}") from exc
+            rows: list[Any] = [t.as_dict() for t in read_triples(path)]
         elif path.suffix == ".csv":
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))

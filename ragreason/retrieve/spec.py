@@ -15,7 +15,9 @@ EMBEDDER_CHOICES = ("auto", *EMBEDDERS)
 @dataclass(frozen=True)
 class RetrievalSpec:
     """``kind`` searches the ``knowledge`` folder or file (dense, bm25 or hybrid: both, fused), or is
-    ``graph`` (each item's own facts as a knowledge graph). ``knowledge: None`` uses no documents;
+    ``graph``: the facts that connect the question's entities in a knowledge graph, the knowledge
+    folder's (its ``*.triples.jsonl`` files and its documents' facts) when it has triples files, else
+    each item's own. ``knowledge: None`` uses no documents;
     ``index`` reads the documents and vectors of a saved vector index instead (``ragreason index``).
     ``examples`` adds similar solved items, ``graph`` adds the graph retriever beside the documents;
     several sources are fused by reciprocal rank fusion. ``embedder``: "auto" picks by the language of
@@ -28,7 +30,7 @@ class RetrievalSpec:
     top_k: int = field(default=3, metadata={"help": "documents per question, from each source and fused"})
     embedder: str = field(default="auto", metadata={"help": f"one of {', '.join(EMBEDDER_CHOICES)}"})
     examples: bool = field(default=False, metadata={"help": "add the most similar solved items"})
-    graph: bool = field(default=False, metadata={"help": "add each item's knowledge graph"})
+    graph: bool = field(default=False, metadata={"help": "add the graph retriever (kind graph) beside the documents"})
     index: str | None = field(default=None, metadata={"help": "a saved vector index instead of knowledge"})
     rerank: bool = field(default=True, metadata={
         "help": "the answering model keeps the retrieved documents the question is about (retrieve.rerank)"})

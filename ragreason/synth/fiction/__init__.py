@@ -9,9 +9,7 @@ the same facts as triples) and four-option questions whose every gold is checked
 """
 
 from .questions import QUESTION_KINDS, make_questions, solve
-from .triples import Triple, read_triples
 from .world import World, make_world
 from .write import write_world
 
-__all__ = ["QUESTION_KINDS", "Triple", "World", "make_questions", "make_world", "read_triples", "solve",
-           "write_world"]
+__all__ = ["QUESTION_KINDS", "World", "make_questions", "make_world", "solve", "write_world"]

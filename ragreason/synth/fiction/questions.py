@@ -19,8 +19,8 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from ...data.triples import Triple
 from ..facts import person_name
-from .triples import Triple
 from .wording import with_article
 from .world import RELATIONS, Change, World
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from ...data.triples import Triple
 from ..facts import JOBS, PETS, distinct, invented_word, person_name, town_name
-from .triples import Triple
 
 # relation -> (head type, tail type); a person's, an organisation's and a town's facts, in document order
 RELATIONS = {

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .triples import write_triples
-from .wording import COUNT, document, entity_type
+from ...data.triples import Triple, write_triples
+from .wording import COUNT, document, entity_type, sentence
 from .world import World
 
 KNOWLEDGE = "knowledge"
@@ -32,7 +32,8 @@ def write_world(world: World, questions: list[dict], out: str | Path) -> dict[st
              "questions": out / QUESTIONS, "paraphrases": out / PARAPHRASES, "description": out / DESCRIPTION}
     _jsonl(paths["documents"], ({"text": document(world, n), "title": n,
                                  "meta": {"entity": n, "type": entity_type(world, n)}} for n in names))
-    write_triples(world.triples, paths["triples"])
+    write_triples((Triple(t.head, t.relation, t.tail, sentence(world.lang, t.head, t.relation, t.tail))
+                   for t in world.triples), paths["triples"])
     _jsonl(paths["questions"], questions)
     _jsonl(paths["paraphrases"], ({"text": f"{n}\n{document(world, n, w)}", "meta": {"entity": n, "wording": w}}
                                   for w in range(1, COUNT) for n in names))

@@ -77,7 +77,7 @@ def test_triples_from_jsonl_and_csv(tmp_path):
     graph = KnowledgeGraph.read_triples(table)
     assert len(graph) == 1 and graph.facts()[0].source == "kb.csv"  # the same fact twice is stored once
     jsonl.write_text('{"head": "A", "relation": "father"}\n')
-    with pytest.raises(ValueError, match=r"kb.jsonl: triple 0 lacks \['tail'\]"):
+    with pytest.raises(ValueError, match=r"kb.jsonl:1: field 'tail'"):
         KnowledgeGraph.read_triples(jsonl)
     jsonl.write_text("{oops\n")
     with pytest.raises(ValueError, match="kb.jsonl:1: not valid JSON"):

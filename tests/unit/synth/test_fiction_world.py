@@ -12,9 +12,9 @@ import pytest
 from ragreason.cli import main
 from ragreason.data import load_items
 from ragreason.data.knowledge import load_knowledge
-from ragreason.synth.fiction import make_questions, make_world, read_triples, solve, write_world
+from ragreason.data.triples import Triple, read_triples
+from ragreason.synth.fiction import make_questions, make_world, solve, write_world
 from ragreason.synth.fiction.questions import UNKNOWN, change_questions
-from ragreason.synth.fiction.triples import Triple
 from ragreason.synth.fiction.wording import document, sentence
 from ragreason.synth.fiction.world import CHANGEABLE, update_world
 

@@ -1,5 +1,6 @@
 """Facts as triples ``(head, relation, tail)``, and the ``*.triples.jsonl`` files that hold them: one
-``{"head", "relation", "tail"}`` object per line."""
+``{"head", "relation", "tail"}`` object per line, with an optional ``"text"`` (the sentence that states
+the fact). In a knowledge folder they are the knowledge graph's facts, beside the documents."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...data.knowledge import TRIPLES_SUFFIX as SUFFIX
-
 FIELDS = ("head", "relation", "tail")
+SUFFIX = ".triples.jsonl"
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,11 @@ class Triple:
     head: str
     relation: str
     tail: str
+    text: str = ""  # the sentence that states it, if any
 
     def as_dict(self) -> dict[str, str]:
-        return {"head": self.head, "relation": self.relation, "tail": self.tail}
+        row = {"head": self.head, "relation": self.relation, "tail": self.tail}
+        return {**row, "text": self.text} if self.text else row
 
 
 def write_triples(triples: Iterable[Triple], path: str | Path) -> int:
@@ -42,12 +44,15 @@ def read_triples(path: str | Path) -> list[Triple]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
+            raise ValueError(f"{path}:{number}: not valid JSON: {error}") from None
         if not isinstance(record, dict):
             raise ValueError(f"{path}:{number}: a triple is a JSON object with {', '.join(FIELDS)}")
         for name in FIELDS:
             value = record.get(name)
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{path}:{number}: field {name!r} must be a non-empty string, got {value!r}")
-        triples.append(Triple(record["head"].strip(), record["relation"].strip(), record["tail"].strip()))
+        text = record.get("text", "")
+        if not isinstance(text, str):
+            raise ValueError(f"{path}:{number}: field 'text' must be a string, got {text!r}")
+        triples.append(Triple(record["head"].strip(), record["relation"].strip(), record["tail"].strip(), text.strip()))
     return triples
