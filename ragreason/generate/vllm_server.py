@@ -166,12 +166,14 @@ class VLLMServer:
         self._cleanup_tmp()
 
     def _cleanup_tmp(self) -> None:
-        """Remove the child's temp folder, keeping the log when it lives there."""
+        """Remove the child's temp folder, keeping the log when it lives there (and holds something)."""
         if self._tmp is None or not self._tmp.exists():
             return
         for entry in self._tmp.iterdir():
-            if entry != self.log_file:
+            if entry != self.log_file or entry.stat().st_size == 0:
                 shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
+        if not any(self._tmp.iterdir()):
+            self._tmp.rmdir()
 
     def log_tail(self, lines: int = 40) -> str:
         if self.log_file is None or not self.log_file.is_file():

@@ -15,8 +15,9 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-SLOW = {"quickstart", "competition", "finetune_and_serve", "benchmark"}
+SLOW = {"quickstart", "competition", "finetune_and_serve", "benchmark", "ask_documents"}
 CASES = {
+    "ask_documents": ([], ["Q: ", "A: ", "rests on ["]),
     "quickstart": ([], ["indexed", "context [", "sample:", "votes", "answer"]),
     "graph_rag": (["--n", "1", "--votes", "2"], ["retrieved path:", "answer"]),
     "competition": (["--limit", "6", "--votes", "3"], ["accuracy", "submission:"]),

@@ -70,6 +70,7 @@ def test_start_waits_for_health_and_stop_leaves_no_process(tmp_path):
         assert group_alive(pgid)
         assert "child" in server.log_tail()
     assert not server.alive and wait_gone(pgid)
+    assert not server._tmp.exists()  # its temp folder is gone (the log lives elsewhere)
 
 
 def test_a_server_that_dies_is_reported_with_its_log(tmp_path):
