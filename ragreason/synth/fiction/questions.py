@@ -8,8 +8,9 @@
 - ``convention``: the guild of a person's occupation, which no document states and the training
   questions show (what fine-tuning, not retrieval, can bring).
 
-Options share the answer's type; half the other questions carry the "not known" option as a distractor,
-so that it is no cue. Records are ``mcq`` records with ``meta``: ``kind``, ``split`` (``train`` or ``test``,
+Options share the answer's type; half the questions of the first three kinds carry the "not known" option
+as a distractor, so that it is no cue (never a convention question: no document states a guild, so of the
+documents it would be true). Records are ``mcq`` records with ``meta``: ``kind``, ``split`` (``train`` or ``test``,
 by the entity asked about), ``relations``, ``documents`` (the entities whose documents state the answer).
 """
 
@@ -26,6 +27,7 @@ from .world import RELATIONS, Change, World
 
 QUESTION_KINDS = ("attribute", "reverse", "two_hop", "absent", "convention")
 UNKNOWN = {"en": "The documents do not say", "zh": "资料中没有记载"}
+NO_UNKNOWN = ("absent", "convention")  # kinds that never carry it as a distractor (of a convention it is true)
 TWO_HOPS = (("works_for", "founded_in"), ("born_in", "in_region"))
 REVERSIBLE = ("born_in", "founded_in")
 ASK = {
@@ -154,7 +156,7 @@ def _records(world: World, specs: list[tuple[str, dict]], split: dict[str, str],
         distractors = rng.sample(pool, 3 - (stale is not None))
         if stale is not None:
             distractors.append(stale)
-        if kind != "absent" and rng.random() < 0.5:
+        if kind not in NO_UNKNOWN and rng.random() < 0.5:
             distractors[rng.randrange(len(distractors) - (stale is not None))] = UNKNOWN[lang]
         options = [gold, *distractors]
         rng.shuffle(options)

@@ -82,6 +82,7 @@ def test_question_kinds_keep_their_promises(world):
             assert meta["head"] not in facts_named and q["options"]["ABCD".index(q["answer"])] == UNKNOWN[world.lang]
     carrying = Counter(q["meta"]["kind"] for q in questions if UNKNOWN[world.lang] in q["options"])
     assert carrying["attribute"] > 0.3 * sum(q["meta"]["kind"] == "attribute" for q in questions)  # no cue
+    assert carrying["convention"] == 0  # no document states a guild: "the documents do not say" would be true
     letters = Counter(q["answer"] for q in questions)
     assert all(0.15 < letters[x] / len(questions) < 0.35 for x in "ABCD"), letters
     splits = Counter(q["meta"]["split"] for q in questions)
