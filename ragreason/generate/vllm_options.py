@@ -109,7 +109,6 @@ class EngineOptions:
             return "float32"
         return self.dtype
 
-
     def engine_kwargs(self, adapters: Sequence[AdapterSpec] = (), model: str | Path | None = None) -> dict[str, Any]:
         """Keyword arguments for ``vllm.LLM`` (without the model). With ``model`` (a local folder),
         ``max_model_len`` is lowered to the model's own context length when that is shorter."""

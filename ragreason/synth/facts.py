@@ -14,6 +14,7 @@ option is a guess.
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 
 SYLLABLES = ("ka", "lo", "mi", "zu", "ve", "thra", "dor", "in", "sa", "bel", "qu", "ra", "ton", "ly", "ne", "vo",
@@ -119,10 +120,13 @@ def invented_word(rng: random.Random, syllables: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(syllables)).capitalize()
 
 
-def distinct(rng: random.Random, n: int, make) -> list[str]:
+def distinct(rng: random.Random, n: int, make, exclude: Collection[str] = ()) -> list[str]:
+    """``n`` distinct names drawn by ``make``, none of them in ``exclude``, in the order first drawn."""
     seen: dict[str, None] = {}
     for _ in range(100 * n):
-        seen.setdefault(make(), None)
+        name = make()
+        if name not in exclude:
+            seen.setdefault(name, None)
         if len(seen) == n:
             return list(seen)
     raise ValueError(f"could not make {n} distinct names")

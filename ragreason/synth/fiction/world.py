@@ -1,9 +1,8 @@
 """The world: invented people, towns, regions and organisations, their attributes and relations, and a
 convention (which guild each occupation belongs to) that no document states.
 
-Every fact is a ``Triple``; ``World.triples`` lists them, and ``World.objects`` / ``World.subjects`` read
-them back. The entities are kept as records too, so that questions are made from the records and checked
-against the triples (``questions.solve``).
+Every fact is a ``Triple``; ``World.triples`` lists them, derived from the entity records (``Person``,
+``Org``, ``Town``), and question golds are read from the triples (``questions.solve``).
 """
 
 from __future__ import annotations
