@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
+
+from cli_arms import ragreason_run, timed_arms  # beside this script
 
 from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, load_items
@@ -54,17 +53,10 @@ def _write(path: Path, records: list[dict]) -> None:
 
 
 def run_arm(folder: Path, name: str) -> float:
-    """Run the arm through `ragreason run` (unless its answers are complete); its wall seconds."""
+    """Run the arm through `ragreason run` (it resumes its answers); its wall seconds."""
     data, flags = ARMS[name]
-    out = answers_path(folder, name)
     flags = [str(folder / f) if f.endswith(".jsonl") or f == "knowledge" else f for f in flags]
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "ragreason", "run", "--data", str(folder / data), "--format", "mcq",
-               "--out", str(out), "--no-progress", *flags]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return time.perf_counter() - started
+    return ragreason_run(folder / data, answers_path(folder, name), flags)
 
 
 def answers_path(folder: Path, name: str) -> Path:
@@ -115,12 +107,7 @@ def main() -> None:
     for lang in args.langs:
         folder = args.out / lang
         make(folder, args.n, lang, args.seed)
-        timing = folder / "seconds.json"
-        seconds = json.loads(timing.read_text()) if timing.is_file() else {}
-        for name in args.arms:
-            if name not in seconds:
-                seconds[name] = run_arm(folder, name)
-                timing.write_text(json.dumps(seconds, indent=1))
+        seconds = timed_arms(folder, args.arms, run_arm)
         print("\n".join(table(folder, lang, args.arms, seconds)) + "\n", flush=True)
 
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
+
+from cli_arms import ragreason_run, timed_arms  # beside this script
 
 from ragreason.bench.stats import accuracy, paired
 from ragreason.data import load_items
@@ -38,13 +37,7 @@ def make(folder: Path, people: int, lang: str, seed: int) -> Path:
 
 def run_arm(folder: Path, name: str) -> float:
     flags = ARMS[name] + (["--knowledge", str(folder / "knowledge")] if ARMS[name] else [])
-    command = [sys.executable, "-m", "ragreason", "run", "--data", str(folder / "test.jsonl"), "--format", "mcq",
-               "--out", str(folder / f"{name.replace(' ', '_')}.jsonl"), "--no-progress", *flags]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return time.perf_counter() - started
+    return ragreason_run(folder / "test.jsonl", folder / f"{name.replace(' ', '_')}.jsonl", flags)
 
 
 def table(folder: Path, lang: str, seconds: dict[str, float]) -> list[str]:
@@ -86,12 +79,7 @@ def main() -> None:
     for lang in args.langs:
         folder = args.out / lang
         make(folder, args.people, lang, args.seed)
-        timing = folder / "seconds.json"
-        seconds = json.loads(timing.read_text()) if timing.is_file() else {}
-        for name in ARMS:
-            if name not in seconds:
-                seconds[name] = run_arm(folder, name)
-                timing.write_text(json.dumps(seconds, indent=1))
+        seconds = timed_arms(folder, list(ARMS), run_arm)
         print("\n".join(table(folder, lang, seconds)) + "\n", flush=True)
 
 
