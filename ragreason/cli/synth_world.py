@@ -29,10 +29,10 @@ def register_world(sub: argparse._SubParsersAction) -> None:
 def run_world(args: argparse.Namespace) -> int:
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     try:
-        world = make_world(args.people, lang=args.lang, seed=args.seed)
-        questions = make_questions(world, seed=args.seed, kinds=kinds)
         if not 0 <= args.update <= 1:
             raise ValueError(f"--update must be a share between 0 and 1, got {args.update}")
+        world = make_world(args.people, lang=args.lang, seed=args.seed)
+        questions = make_questions(world, seed=args.seed, kinds=kinds)
     except ValueError as error:
         print(f"error: {error}")
         return 2
