@@ -25,6 +25,7 @@ OWN_LOGGER = "ragreason"
 LOG_NAME = "ragreason.log"  # the log file a command writes into its output folder
 
 _terminal: TextIO | None = None
+_leave_bars = True  # False inside ``transient_bars``: a finished progress bar is wiped from the terminal
 
 
 def stream() -> TextIO:
@@ -36,7 +37,20 @@ def bar(total: int, desc: str, unit: str = "it", *, enabled: bool = True, initia
     """A progress bar on the terminal (``stream()``), off when not ``enabled`` or with nothing to count."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not enabled or not total, file=stream())
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not enabled or not total, file=stream(),
+                leave=_leave_bars)
+
+
+@contextmanager
+def transient_bars() -> Iterator[None]:
+    """Progress bars that vanish when done, for a command of many stages whose console should end with its
+    results alone."""
+    global _leave_bars
+    before, _leave_bars = _leave_bars, False
+    try:
+        yield
+    finally:
+        _leave_bars = before
 
 
 class _ForUser(logging.Filter):

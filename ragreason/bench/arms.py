@@ -4,6 +4,7 @@
 |---|---|---|
 | base | no | none |
 | rag | yes | none |
+| graph | yes: the graph retriever's facts (retrieval ``kind: graph`` over the same knowledge) | none |
 | ft | no | trained without context |
 | rag+ft | yes | trained with retrieved context (RAFT: some distractor-only) |
 | ft+rag | yes | trained without context |
@@ -29,6 +30,7 @@ from .config import BenchConfig
 BASELINE_REGEX = re.compile("答案是：(.)")
 BASELINE_SAMPLES = 3
 FT_ADAPTER, RAFT_ADAPTER = "ft", "raft"
+CONTEXT_CONDITIONS = ("rag", "graph", "rag+ft", "ft+rag")  # served with retrieved context
 
 
 def baseline_reader(item: Item, text: str) -> str | None:
@@ -69,7 +71,7 @@ def arms_for(config: BenchConfig) -> list[Arm]:
             out.append(Arm(condition, BASELINE_SAMPLES, "competition-baseline", False, None, sampling,
                            baseline_reader, Voter(tie_break="first")))
             continue
-        context = condition in ("rag", "rag+ft", "ft+rag")
+        context = condition in CONTEXT_CONDITIONS
         adapter = adapter_of(condition)
         for votes in config.votes:
             temperature = 0.0 if votes == 1 else s.temperature

@@ -29,13 +29,18 @@ def builder_for(config: BenchConfig, template: str | None = None) -> PromptBuild
                          max_context_tokens=p.max_context_tokens, shots=p.shots, model=model_path(config))
 
 
-def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item]) -> Retriever | None:
+def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item], *, graph: bool = False,
+                    knowledge: str | None = None) -> Retriever | None:
     """The retriever the rag conditions serve with (and rag+ft trains with): the config's retrieval
-    section with its paths resolved, the training items as solved examples."""
+    section with its paths resolved, the training items as solved examples. ``graph``: the graph condition's
+    instead (the graph retriever alone over the same knowledge); ``knowledge``: another knowledge folder
+    (the updated one)."""
     from ..retrieve import build_retriever as build
 
     r = config.retrieval
-    resolved = replace(r, knowledge=_path(config, r.knowledge), index=_path(config, r.index))
+    resolved = replace(r, knowledge=_path(config, knowledge or r.knowledge), index=_path(config, r.index))
+    if graph:
+        resolved = replace(resolved, kind="graph", graph=False, examples=False, index=None)
     return build(resolved, test, solved=train)
 
 
@@ -48,9 +53,19 @@ def adapter_key(config: BenchConfig, train: Sequence[Item], with_context: bool) 
     data = hashlib.sha1("\n".join(f"{i.id}\t{i.answer}" for i in train).encode()).hexdigest()
     parts: dict[str, Any] = {"model": str(model_path(config)), "data": data, "context": with_context,
                              "spec": config.digest("finetune", "prompt")}
+    if not with_context and config.finetune.documents:
+        parts["documents"] = hashlib.sha1("\n".join(d.text for d in training_documents(config)).encode()).hexdigest()
     if with_context:
         parts["retrieval"] = config.digest("retrieval")
     return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def training_documents(config: BenchConfig) -> list:
+    """The documents the closed-book adapter learns (``finetune.documents``; none when unset)."""
+    from ..data.knowledge import load_knowledge
+
+    folder = config.finetune.documents
+    return load_knowledge(config.resolve(folder)) if folder else []
 
 
 def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with_context: bool,
@@ -71,7 +86,7 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
         items, out_dir=folder, builder=builder_for(config), base_model=model_path(config),
         retriever=retriever if with_context else None,
         lora=f.lora, spec=replace(f.train, top_k=f.train.top_k or config.retrieval.top_k),
-        resume=True, progress=progress,
+        resume=True, progress=progress, documents=[] if with_context else training_documents(config),
     )
     return folder, float(info.metrics.get("train_seconds", 0.0)), False
 

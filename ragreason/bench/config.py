@@ -17,7 +17,10 @@ from ..finetune.spec import LoraSpec, TrainSpec
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
 from ..retrieve.spec import RetrievalSpec
 
-CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
+CONDITIONS = ("base", "rag", "graph", "ft", "rag+ft", "ft+rag", "competition-baseline")
+# What a config without ``conditions`` compares (graph, added later, only when asked for: those configs keep
+# their hashes).
+DEFAULT_CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
 SERVING = ("lora", "merged")
 
 
@@ -67,12 +70,15 @@ class PromptConfig:
 @dataclass(frozen=True)
 class FinetuneConfig:
     """The fine-tuning section: the adapter's shape (``lora``), the run's hyper-parameters (``train``;
-    its ``top_k`` defaults to the retrieval section's), and ``train_limit``: train on the first N
-    training items only."""
+    its ``top_k`` defaults to the retrieval section's), ``train_limit``: train on the first N training items
+    only, and ``documents``: a knowledge folder or file whose documents the closed-book adapter (conditions
+    ft, ft+rag) learns beside the training items, each the reply to its title (knowledge injection; the RAFT
+    adapter reads documents from retrieval instead)."""
 
     lora: LoraSpec = field(default_factory=LoraSpec)
     train: TrainSpec = field(default_factory=TrainSpec)
     train_limit: int | None = None
+    documents: str | None = None
 
 
 # What the config's top level and its finetune, retrieval and sampling sections held when results and cached
@@ -111,7 +117,7 @@ class BenchConfig:
     retrieval: RetrievalSpec = field(default_factory=RetrievalSpec)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
-    conditions: tuple[str, ...] = CONDITIONS
+    conditions: tuple[str, ...] = DEFAULT_CONDITIONS
     votes: tuple[int, ...] = (1, 5)
     score: str | None = DEFAULT_SCORE  # option scoring: votes = 1 is the scores alone, votes = k adds them as a vote
     fallback: str = DEFAULT_FALLBACK  # what answers the items no vote named an option for: score, prior or none
@@ -119,6 +125,10 @@ class BenchConfig:
     calibrate: str | None = DEFAULT_CALIBRATION  # correct option scores: fitted (train split), batch, pride, null
     batch_size: int = 64
     seed: int = 0  # the generator's sampling seed
+    # After an update of the knowledge: questions on the changed facts (``update_test``, the data section's
+    # format) answered by every arm with its retriever rebuilt over ``update_knowledge``; adapters not retrained.
+    update_test: str | None = None
+    update_knowledge: str | None = None
     base_dir: str = "."
 
     def resolve(self, path: str | None) -> Path | None:
@@ -133,9 +143,10 @@ class BenchConfig:
         data = dataclasses.asdict(self)
         data.pop("base_dir")
         f = data.pop("finetune")
-        data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"]}
+        data["finetune"] = {**f["lora"], **f["train"], "train_limit": f["train_limit"], "documents": f["documents"]}
         defaults = {"": {f.name: f.default for f in dataclasses.fields(self) if f.default is not dataclasses.MISSING},
-                    "finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec())},
+                    "finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec()),
+                                 "documents": None},
                     "retrieval": dataclasses.asdict(RetrievalSpec()),
                     "sampling": dataclasses.asdict(SamplingConfig())}
         for section, first in FIRST_HASHED.items():
@@ -147,4 +158,5 @@ class BenchConfig:
         return hashlib.sha1(json.dumps(picked, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
     def needs_retrieval(self) -> bool:
+        """Whether a condition reads the retrieval section's documents (``graph`` builds its own retriever)."""
         return any(c in ("rag", "rag+ft", "ft+rag") for c in self.conditions)

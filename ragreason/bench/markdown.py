@@ -13,7 +13,12 @@ def render(report: Report, plots: list[str]) -> str:
     lines = [f"# Benchmark: {report.name}", "",
              f"{report.n_test} test items, {report.n_train} training items; config hash `{report.config_hash}`.", ""]
     lines += _main_table(report) + [""] + _bias(report) + [""] + _pairs_table(report) + [""] + _stages(report)
-    lines += [""] + _slices(report)
+    lines += [""] + _slices(report) + [""] + _grounding(report)
+    if report.update is not None:
+        u = report.update
+        lines += ["", f"## After the knowledge was updated: {u.n_test} questions on the changed facts", "",
+                  "Every arm's retriever rebuilt over the updated knowledge; no adapter retrained.", ""]
+        lines += _main_table(u) + [""] + _slices(u) + [""] + _grounding(u)
     if plots:
         lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]
     return "\n".join(lines) + "\n"
@@ -103,6 +108,20 @@ def _stages(report: Report) -> list[str]:
         if info.get("examples_seen") is not None and items is not None and info["examples_seen"] < items:
             on += f" ({info['steps']} steps: {info['examples_seen']} examples seen)"
         out.append(f"\nAdapter `{name}`{on}: {note}.")
+    return out
+
+
+def _grounding(report: Report) -> list[str]:
+    if not report.grounding:
+        return []
+    out = ["## What the answers rest on", "",
+           "| arm | documents in context | answers resting on one % | recall of the needed documents % |",
+           "|---|---|---|---|"]
+    for arm, g in report.grounding.items():
+        recall = _pct(g["recall"]) if "recall" in g else "—"
+        out.append(f"| {arm} | {g['documents']:.2f} | {_pct(g['rests_on'])} | {recall} |")
+    out += ["", "An answer rests on a document of its context when that document states the chosen option; the "
+                "needed documents are those the question names (`meta.documents`)."]
     return out
 
 

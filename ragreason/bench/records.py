@@ -31,6 +31,9 @@ class RunRecord:
     slices: dict[str, Any] = field(default_factory=dict)
     fallback: str | None = None  # what chose ``choice`` when no vote named an option
     circular: bool | None = None  # right under every option order (CircularEval); None with one order
+    documents: tuple[str, ...] = ()  # the documents in the context, by name (``grounding``)
+    rests_on: tuple[str, ...] = ()  # those that state the chosen option
+    recall: float | None = None  # the share of the documents the question needs that were in the context
 
 
 SLICE_KEYS = ("depth", "lang", "dataset", "kind", "domain")
@@ -57,4 +60,6 @@ def write_records(path: Path, records: list[RunRecord]) -> None:
 
 
 def read_records(path: str | Path) -> list[RunRecord]:
-    return [RunRecord(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+    return [RunRecord(**{**row, **{k: tuple(row[k]) for k in ("documents", "rests_on") if k in row}})
+            for row in rows]

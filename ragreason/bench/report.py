@@ -45,6 +45,8 @@ class Report:
     n_test: int
     chance: float = 0.0  # the expected accuracy of a uniform pick over each item's options
     bias: dict[str, dict[str, Any]] = field(default_factory=dict)  # per arm: letter shares, gap, recall
+    grounding: dict[str, dict[str, float]] = field(default_factory=dict)  # per arm with context: see ``_grounded``
+    update: Report | None = None  # the same arms on the changed facts after the knowledge was updated
 
 
 EARLIER = "(earlier runs)"
@@ -69,7 +71,23 @@ def build_report(config: BenchConfig, records: list[RunRecord], stages: dict[str
     first = next(iter(by_arm.values()), [])
     chance = sum(1 / r.slices["options"] for r in first) / len(first) if first else 0.0
     return Report(config.name, config.digest(), rows, pairs, _slices(by_arm), stages, finetune, n_train, len(first),
-                  chance, {arm: letter_bias(recs) for arm, recs in by_arm.items()})
+                  chance, {arm: letter_bias(recs) for arm, recs in by_arm.items()},
+                  {arm: g for arm, recs in by_arm.items() if (g := _grounded(recs))})
+
+
+def _grounded(records: list[RunRecord]) -> dict[str, float]:
+    """For an arm that read retrieved context: the mean number of documents in it, the share of answers that
+    rest on one of them (a document that states the chosen option), and (where the questions name the
+    documents they need) the mean recall of those documents; empty for an arm without context."""
+    read = [r for r in records if r.documents]
+    if not read:
+        return {}
+    out = {"documents": sum(len(r.documents) for r in records) / len(records),
+           "rests_on": sum(bool(r.rests_on) for r in records) / len(records)}
+    recalls = [r.recall for r in records if r.recall is not None]
+    if recalls:
+        out["recall"] = sum(recalls) / len(recalls)
+    return out
 
 
 def _row(arm: str, recs: list[RunRecord], seconds: float) -> ArmRow:

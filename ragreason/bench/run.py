@@ -30,12 +30,15 @@ from ..vote import Fallback
 from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
+from .grounding import grounding
 from .output import write_report
 from .records import RunRecord, prior_records, slices_of, write_records
 from .report import Report, build_report, earlier_stage
 from .split import Split, load_split
 
 log = logging.getLogger(__name__)
+
+UPDATED = "updated"  # the answers, records and report on the changed facts, after the knowledge was updated
 
 
 @dataclass
@@ -57,12 +60,17 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     stages = Stages()
     with stages.time("load data"):
         split = load_split(config)
-    retriever = None
-    if config.needs_retrieval():
+        update = _update_items(config)
+    retrievers: dict[str, Retriever | None] = {}
+    if config.needs_retrieval() or "graph" in config.conditions:
         with stages.time("build retriever"):
-            retriever = build_retriever(config, split.train, split.test)
-    adapters, finetune_info = _adapters(config, split.train, retriever, stages, progress)
+            retrievers = _retrievers(config, split, split.test)
+    adapters, finetune_info = _adapters(config, split.train, retrievers.get("rag"), stages, progress)
+    if update:
+        with stages.time("build retriever (updated knowledge)"):
+            updated = _retrievers(config, split, update, knowledge=config.update_knowledge)
     by_arm: dict[str, list[RunRecord]] = {}
+    after: dict[str, list[RunRecord]] = {}
     prior = _prior(split)
     fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
                         method=config.score or DEFAULT_SCORE)
@@ -73,19 +81,57 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             with stages.time(f"start engine {arms[0][0].adapter or 'base'}"):
                 engine.generate([builder_for(config).build(split.test[0])], n=1, max_tokens=1)
             for arm, served in sorted(arms, key=lambda pair: -pair[0].votes):  # the largest draw first
+                examples = fit_examples(config, arm, split.train)
                 with stages.time(f"answer {arm.name}"):
-                    by_arm[arm.name], earlier = run_arm(config, served, split.test, generator, retriever, out,
-                                                        progress, fallback, fit_examples(config, arm, split.train))
+                    by_arm[arm.name], earlier = run_arm(config, served, split.test, generator,
+                                                        _retriever_of(arm, retrievers), out, progress, fallback,
+                                                        examples)
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
+                if update:
+                    with stages.time(f"answer {arm.name} {UPDATED}"):
+                        after[arm.name], _ = run_arm(config, served, update, generator, _retriever_of(arm, updated),
+                                                     out, progress, fallback, examples, tag=UPDATED)
         finally:
             generator.close()
     reference = prior_records(prior, split.test, config.digest()) if prior is not None else []
     records = [*reference, *(r for arm in arms_for(config) for r in by_arm[arm.name])]
     write_records(out / "records.jsonl", records)
     report = build_report(config, records, stages.seconds, finetune_info, n_train=len(split.train))
+    if update:
+        later = [*(prior_records(prior, update, config.digest()) if prior is not None else []),
+                 *(r for arm in arms_for(config) for r in after[arm.name])]
+        write_records(out / f"records-{UPDATED}.jsonl", later)
+        stage = {f"answer {a}": s for a in after if (s := stages.seconds.get(f"answer {a} {UPDATED}")) is not None}
+        report = replace(report, update=build_report(config, later, stage, finetune_info, n_train=len(split.train)))
     write_report(report, out)
     return report
+
+
+def _update_items(config: BenchConfig) -> list[Item]:
+    """The questions on the changed facts (``update_test``), or none."""
+    if config.update_test is None:
+        return []
+    from ..data import load_items
+
+    d = config.data
+    return load_items(config.resolve(config.update_test), d.format, strict=d.strict, **d.options)
+
+
+def _retrievers(config: BenchConfig, split: Split, items: list[Item], knowledge: str | None = None):
+    """The retriever of each kind of context the conditions read: "rag" (the retrieval section) and "graph"."""
+    out: dict[str, Retriever | None] = {}
+    if config.needs_retrieval():
+        out["rag"] = build_retriever(config, split.train, items, knowledge=knowledge)
+    if "graph" in config.conditions:
+        out["graph"] = build_retriever(config, split.train, items, graph=True, knowledge=knowledge)
+    return out
+
+
+def _retriever_of(arm: Arm, retrievers: dict[str, Retriever | None]) -> Retriever | None:
+    if not arm.context:
+        return None
+    return retrievers.get("graph" if arm.condition == "graph" else "rag")
 
 
 def _prior(split: Split) -> LetterPrior | None:
@@ -161,12 +207,13 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
 
 def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
             out: Path, progress: bool = True, fallback: Fallback | None = None,
-            examples: list[Item] | None = None) -> tuple[list[RunRecord], float]:
+            examples: list[Item] | None = None, tag: str = "") -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
-    calibration (without them it falls back to batch calibration)."""
+    calibration (without them it falls back to batch calibration); ``tag``: another test set's answers
+    (its own file)."""
     digest = config.digest()
-    path = out / "answers" / f"{arm.name.replace('@', '-k')}-{digest}.jsonl"
+    path = out / "answers" / f"{tag + '-' if tag else ''}{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
     answers = answer(
         items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
@@ -184,6 +231,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
 
 def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
     gens = a.generations
+    grounded = grounding(item, a)
     calls = gens if arm.sampling.separate else list({g.order: g for g in reversed(gens)}.values())  # one per prompt
     return RunRecord(
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
@@ -191,4 +239,5 @@ def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
         latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item), fallback=a.fallback,
         circular=all(c == item.answer for c in a.by_order) if a.by_order else None,
+        documents=grounded.documents, rests_on=grounded.rests_on, recall=grounded.recall,
     )

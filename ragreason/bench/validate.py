@@ -183,7 +183,7 @@ def _semantics(config: BenchConfig, present: set[str]) -> list[str]:
     required key (reported as missing when bound) are left out."""
     problems = _data_problems(config) if "data" in present else []
     problems += [*_model_problems(config), *_prompt_problems(config), *_retrieval_problems(config),
-                 *_finetune_problems(config), *_run_problems(config, present)]
+                 *_finetune_problems(config), *_update_problems(config), *_run_problems(config, present)]
     return problems
 
 
@@ -256,10 +256,19 @@ def _prompt_problems(config: BenchConfig) -> list[str]:
 
 def _retrieval_problems(config: BenchConfig) -> list[str]:
     r = config.retrieval
+    graph = "graph" in config.conditions
     if not config.needs_retrieval():
-        return [f"retrieval.{p}" for p in r.problems() if not p.startswith("nothing to retrieve")]
+        problems = [f"retrieval.{p}" for p in r.problems() if not p.startswith("nothing to retrieve")]
+        if graph and r.knowledge is None:
+            problems.append("retrieval.knowledge: the graph condition reads a knowledge folder; give one")
+        return problems + (_knowledge_problems(config, True) if graph else [])
     problems = [f"retrieval.{p}" if not p.startswith("nothing") else f"retrieval: {p}" for p in r.problems()]
-    if r.kind != "graph" and r.index is None and r.knowledge is not None and not config.resolve(r.knowledge).exists():
+    return problems + _knowledge_problems(config, r.kind != "graph" and r.index is None or graph)
+
+
+def _knowledge_problems(config: BenchConfig, reads_knowledge: bool) -> list[str]:
+    r, problems = config.retrieval, []
+    if reads_knowledge and r.knowledge is not None and not config.resolve(r.knowledge).exists():
         problems.append(f"retrieval.knowledge: no such folder or file: {config.resolve(r.knowledge)}")
     if r.index is not None and not (config.resolve(r.index) / "config.json").is_file():
         problems.append(f"retrieval.index: no saved vector index at {config.resolve(r.index)}")
@@ -267,7 +276,25 @@ def _retrieval_problems(config: BenchConfig) -> list[str]:
 
 
 def _finetune_problems(config: BenchConfig) -> list[str]:
-    return _at_least(config.finetune, ("train_limit",), 1, "finetune")
+    problems = _at_least(config.finetune, ("train_limit",), 1, "finetune")
+    documents = config.finetune.documents
+    if documents is not None and not config.resolve(documents).exists():
+        problems.append(f"finetune.documents: no such folder or file: {config.resolve(documents)}")
+    return problems
+
+
+def _update_problems(config: BenchConfig) -> list[str]:
+    """``update_test`` and ``update_knowledge`` come together, and exist."""
+    test, knowledge = config.update_test, config.update_knowledge
+    if (test is None) != (knowledge is None):
+        return ["update_test, update_knowledge: give both (the questions on the changed facts and the updated "
+                "knowledge) or neither"]
+    problems = []
+    if test is not None and not config.resolve(test).is_file():
+        problems.append(f"update_test: no such file: {config.resolve(test)}")
+    if knowledge is not None and not config.resolve(knowledge).exists():
+        problems.append(f"update_knowledge: no such folder or file: {config.resolve(knowledge)}")
+    return problems
 
 
 def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:

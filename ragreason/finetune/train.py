@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..prompt import PromptBuilder, TrainingExample
-from ..types import Item, Retriever
+from ..types import Document, Item, Retriever
 from . import runtime
 from .evaluate import Evaluator, LiveGenerator
 from .examples import Collator, encode_examples
@@ -34,13 +34,15 @@ def finetune(
     train_items: Sequence[Item], *, out_dir: str | Path, builder: PromptBuilder, base_model: str | Path | None = None,
     retriever: Retriever | None = None, eval_items: Sequence[Item] | None = None, lora: LoraSpec | None = None,
     spec: TrainSpec | None = None, resume: bool | str | Path = False, progress: bool = True,
+    documents: Sequence[Document] = (),
 ) -> AdapterInfo:
     """Train a LoRA adapter on ``train_items`` and save it in ``out_dir``.
 
     ``lora`` is the adapter's shape and ``spec`` every hyper-parameter of the run (defaults: ``LoraSpec()``,
     ``TrainSpec()``; change one with ``dataclasses.replace(spec, lr=1e-4)``). ``resume``: True continues
     from the last checkpoint in ``out_dir`` (a fresh start if there is none), a path continues from that
-    checkpoint."""
+    checkpoint. ``documents``: knowledge to learn closed-book beside the items, each document the reply to its
+    title (``PromptBuilder.document_example``)."""
     spec = spec or TrainSpec()
     lora = lora or LoraSpec()
     base = str(base_model) if base_model is not None else str(_default_base())
@@ -53,6 +55,7 @@ def finetune(
     tokenizer = runtime.load_tokenizer(base)
 
     examples, distracted = render_examples(train_items, builder, retriever, spec)
+    examples += [builder.document_example(doc) for doc in documents]
     encoding = encode_examples(examples, tokenizer, spec.max_length)
     if not encoding.examples:
         raise ValueError(f"every training example is longer than max_length={spec.max_length}; raise it")
@@ -82,7 +85,8 @@ def finetune(
         path=str(out), base_model=base, base_fingerprint=model_fingerprint(base), data_hash=run["data_hash"],
         template=_template_name(builder), closed_world=builder.closed_world, target=spec.target,
         lora=lora.to_dict(), train=spec.to_dict(),
-        examples={"train": len(encoding.examples), "tokens": encoding.tokens, "distracted": len(distracted),
+        examples={"train": len(encoding.examples), "documents": len(documents), "tokens": encoding.tokens,
+                  "distracted": len(distracted),
                   "skipped": [{"item_id": s.item_id, "reason": s.reason} for s in encoding.skipped]},
         metrics={**metrics, "device": device, "precision": precision, "batch_size": spec.batch_for(device)},
         history=[h for h in trainer.state.log_history if "loss" in h or "eval_accuracy" in h],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..lang import detect_lang
-from ..types import Context, Item, Prompt
+from ..types import Context, Document, Item, Prompt
 from .templates import Template, get_template, is_family
 from .tokens import ApproxTokenCounter, HFTokenCounter, TokenCounter
 
@@ -118,6 +118,18 @@ class PromptBuilder:
         prompt = self.build(item, context, shots)
         reply = {"role": "assistant", "content": self.target(item, target=target, t=self.template_for(item))}
         return TrainingExample(item.id, (*prompt.messages, reply), prompt)
+
+    def document_example(self, doc: Document) -> TrainingExample:
+        """A document to learn (closed-book knowledge): asked for its title (its first line), the assistant
+        replies with the rest; a one-line document is its own reply to the template's context header. The
+        template's system message as in serving, by the document's language."""
+        t = self.template_for(Item(id=doc.id, question=doc.text, options=("-", "-"), meta=dict(doc.meta)))
+        title, _, body = doc.text.strip().partition("\n")
+        ask, reply = (title.strip(), body.strip()) if body.strip() else (t.context_header.strip(), title.strip())
+        messages: list[Message] = [{"role": "system", "content": t.system}] if t.system else []
+        messages.append({"role": "user", "content": ask})
+        prompt = Prompt(doc.id, tuple(messages), t.name, {"document": True})
+        return TrainingExample(doc.id, (*messages, {"role": "assistant", "content": reply}), prompt)
 
     def target(self, item: Item, *, target: str = "answer", t: Template | None = None) -> str:
         """What the assistant should reply for a solved item, in the item's template."""

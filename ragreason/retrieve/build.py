@@ -87,8 +87,8 @@ def _graph_retriever(spec: RetrievalSpec) -> Retriever:
     from .graph_retriever import GraphRetriever
 
     if spec.knowledge is not None and triples_files(spec.knowledge):
-        return GraphRetriever(folder_graph(spec.knowledge), top_k=spec.top_k)
-    return GraphRetriever(build=item_graph, top_k=spec.top_k)
+        return GraphRetriever(folder_graph(spec.knowledge), top_k=spec.graph_top_k or spec.top_k)
+    return GraphRetriever(build=item_graph, top_k=spec.graph_top_k or spec.top_k)
 
 
 def item_graph(item: Item):

@@ -32,6 +32,8 @@ class RetrievalSpec:
     examples: bool = field(default=False, metadata={"help": "add the most similar solved items"})
     graph: bool = field(default=False, metadata={"help": "add the graph retriever (kind graph) beside the documents"})
     index: str | None = field(default=None, metadata={"help": "a saved vector index instead of knowledge"})
+    graph_top_k: int | None = field(default=None, metadata={
+        "help": "facts from the graph retriever per question (a fact is a sentence, a document many; unset: top_k)"})
     rerank: bool = field(default=True, metadata={
         "help": "the answering model keeps the retrieved documents the question is about (retrieve.rerank)"})
 
@@ -42,10 +44,12 @@ class RetrievalSpec:
             out.append(f"kind: unknown retriever {self.kind!r} (known: {', '.join(KINDS)})")
         if self.embedder not in EMBEDDER_CHOICES:
             out.append(f"embedder: unknown embedder {self.embedder!r} (known: {', '.join(EMBEDDER_CHOICES)})")
-        if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
+        if not _count(self.top_k):
             out.append(f"top_k: must be an integer >= 1, got {self.top_k!r}")
         elif self.rerank and self.top_k > MAX_OPTIONS:
             out.append(f"top_k: the model reranks at most {MAX_OPTIONS} documents (set rerank: false for more)")
+        if self.graph_top_k is not None and not _count(self.graph_top_k):
+            out.append(f"graph_top_k: must be an integer >= 1 or unset, got {self.graph_top_k!r}")
         if self.index is not None and self.kind == "graph":
             out.append("index: a vector index serves dense, bm25 or hybrid retrieval, not graph")
         if self.kind != "graph" and self.documents is None and not (self.examples or self.graph):
@@ -56,3 +60,7 @@ class RetrievalSpec:
     def documents(self) -> str | None:
         """Where the documents come from: the index, else the knowledge folder or file (None: neither)."""
         return self.index if self.index is not None else self.knowledge
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

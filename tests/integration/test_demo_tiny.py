@@ -54,3 +54,33 @@ def test_real_demo_fast_mode_prints_the_table(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     assert "| base@5 |" in run.stdout and "| prior |" in run.stdout and "| chance |" in run.stdout
     assert "report:" in run.stdout
+
+
+def test_world_demo_fast_runs_end_to_end_with_the_update(tmp_path, monkeypatch):
+    """The world demo's own path on a tiny model: base, rag and graph over a small world, then every arm on the
+    changed facts with its retriever rebuilt over the updated folder; the records name their documents."""
+    from ragreason.bench.demo_findings import world_findings
+    from ragreason.bench.demo_world import WorldDemoOptions, run_world_demo, world_config
+
+    monkeypatch.setenv("RAGREASON_HOME", str(tmp_path / "home"))
+    model = build_tiny_model(tmp_path / "tiny", max_positions=4096)
+
+    def tiny_config(opts):
+        config = world_config(opts)
+        config["model"]["options"] = {"dtype": "float32", "max_model_len": 4096, "kv_cache_bytes": 128 << 20}
+        return config
+
+    monkeypatch.setattr("ragreason.bench.demo_world.world_config", tiny_config)
+    options = WorldDemoOptions(out=tmp_path / "demo", people=10, fast=True, model=str(model))
+    demo = run_world_demo(options, progress=False)
+    assert [r.arm for r in demo.report.rows] == ["prior", "base@1", "rag@1", "graph@1"]
+    assert demo.report.n_test == sum(1 for _ in (options.out / "world" / "test.jsonl").open())
+    update = demo.report.update
+    assert update is not None and update.n_test == demo.changed == 5  # half of the 10 people changed
+    assert [s.arm for s in demo.stale] == ["prior", "base@1", "rag@1", "graph@1"]
+    rag = [r for r in demo.records if r.arm == "rag@1"]
+    assert all(r.documents for r in rag) and all(r.recall is not None for r in rag if r.slices["kind"] != "absent")
+    assert not any(r.documents for r in demo.records if r.arm == "base@1")
+    assert set(demo.report.grounding) == {"rag@1", "graph@1"}
+    assert any(line.startswith("1. Changing knowledge (5 questions") for line in world_findings(demo))
+    assert (options.out / "report" / "records-updated.jsonl").is_file()

@@ -138,11 +138,13 @@ def change_questions(world: World, changes: Sequence[Change], *, seed: int = 0) 
     rng = random.Random(f"changes-{world.lang}-{world.seed}-{seed}")
     specs = [("attribute", {"head": c.head, "relations": [c.relation], "documents": [c.head], "stale": c.old,
                             "split": "test"}) for c in changes]
-    return _records(world, Facts(world.triples), specs, {}, rng)
+    return _records(world, Facts(world.triples), specs, {}, rng, tag="changed")
 
 
 def _records(world: World, facts: Facts, specs: list[tuple[str, dict]], split: dict[str, str],
-             rng: random.Random) -> list[dict]:
+             rng: random.Random, tag: str = "q") -> list[dict]:
+    """The questions of ``specs``, ids ``<lang>-<seed>-<tag><n>-<kind>`` (the update's questions their own tag:
+    no id of them is one of the world's questions)."""
     lang = world.lang
     records = []
     for n, (kind, meta) in enumerate(specs):
@@ -164,7 +166,7 @@ def _records(world: World, facts: Facts, specs: list[tuple[str, dict]], split: d
         meta.setdefault("split", split.get(meta.get("head") or meta["documents"][0], "test"))
         if stale is not None:
             meta["stale"] = "ABCD"[options.index(stale)]
-        records.append({"id": f"{lang}-{world.seed}-q{n:05d}-{kind}", "question": _ask(world, kind, meta),
+        records.append({"id": f"{lang}-{world.seed}-{tag}{n:05d}-{kind}", "question": _ask(world, kind, meta),
                         "options": options, "answer": "ABCD"[options.index(gold)], "meta": meta})
     return records
 

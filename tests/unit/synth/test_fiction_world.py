@@ -101,6 +101,8 @@ def test_an_update_changes_facts_and_its_questions_name_the_stale_answer(world):
         gold, stale = (q["options"]["ABCD".index(x)] for x in (q["answer"], q["meta"]["stale"]))
         assert gold == change.new and stale == change.old
         assert solve(q, world.triples, world.guilds, world.lang) == stale  # what the old world says
+    # their own ids: a run that answers them beside the world's questions never takes one for another
+    assert not {q["id"] for q in questions} & {q["id"] for q in make_questions(world)}
     with pytest.raises(ValueError, match="share"):
         update_world(world, 0)
 
