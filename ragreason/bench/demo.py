@@ -1,4 +1,5 @@
-"""``ragreason demo``: the main job, end to end, on a fresh machine with nothing but the packaged models.
+"""``ragreason demo --task logic``: the demo on generated logic problems, end to end, on a fresh machine with
+nothing but the packaged models (the main job, ``ragreason demo``, is the fictional world: ``demo_world``).
 
 1. generate verified closed-world logic problems (train and test, different seeds);
 2. index the bundled ``knowledge/`` and the training items (FAISS + BM25) and build each problem's graph;
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 # ~3 questions a problem: ~180 test questions put the paired difference's 95% interval at about +-9
-# points (benchmarks/RESULTS.md, "The demo"); --fast answers ~60 in a few minutes.
+# points (benchmarks/RESULTS.md, "The logic demo"); --fast answers ~60 in a few minutes.
 TEST_PROBLEMS, FAST_TEST_PROBLEMS = 60, 20
 
 

@@ -120,7 +120,7 @@ def _latency(rows: dict[str, ArmRow]) -> str:
         return ""
     per = {arm: row.seconds / row.n for arm, row in rows.items() if arm != "prior" and row.n and row.seconds}
     ratios = ", ".join(f"{arm.split('@')[0]} {s:.2f} s ({s / per['base@1']:.1f}x)" for arm, s in per.items())
-    return f"5. Latency per question, retrieval and reranking included: {ratios}."
+    return f"5. Latency per question, retrieval included: {ratios}."
 
 
 def _combined(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:

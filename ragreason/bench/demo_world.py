@@ -106,8 +106,9 @@ def world_config(options: WorldDemoOptions) -> dict[str, object]:
         # scores without solved examples; the adapters learn the same reply ("Answer: <option>").
         "prompt": {"template": "cloze", "max_context_tokens": 384},
         "score": "cloze-pmi", "calibrate": "batch",
-        # The best hit alone, not reranked: on this world the top hit of hybrid search answered 68.1% at ~0.48 s a
-        # question, three hits reranked by the model 72.8% at 0.94 s (benchmarks/RESULTS.md, "The demo").
+        # The best hit alone, not reranked: on a world of this kind the top hit of hybrid search answered 68.1% at
+        # ~0.48 s a question, three hits reranked by the model 72.8% at 0.94 s (benchmarks/RESULTS.md, "The demo:
+        # a fictional world").
         # The graph condition reads three facts (a two-hop question needs two).
         "retrieval": {"kind": "hybrid", "knowledge": f"{WORLD}/knowledge", "top_k": 1, "rerank": False,
                       "graph_top_k": 3},

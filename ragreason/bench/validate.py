@@ -277,6 +277,9 @@ def _knowledge_problems(config: BenchConfig, reads_knowledge: bool) -> list[str]
 
 def _finetune_problems(config: BenchConfig) -> list[str]:
     problems = _at_least(config.finetune, ("train_limit",), 1, "finetune")
+    if config.finetune.train.method == "full" and config.model.adapters != "merged":
+        problems.append("finetune.train.method: a fully fine-tuned model is served on its own (model.adapters: "
+                        "merged), not as a LoRA")
     documents = config.finetune.documents
     if documents is not None and not config.resolve(documents).exists():
         problems.append(f"finetune.documents: no such folder or file: {config.resolve(documents)}")

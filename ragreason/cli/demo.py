@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..bench.demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
 from ..bench.demo_world import WorldDemoOptions
+from ..bench.records import PRIOR
 from ..console import LOG_NAME, transient_bars
 
 
@@ -80,7 +81,7 @@ def _world(args: argparse.Namespace) -> int:
         print(f"after the update ({demo.changed} questions on changed facts, re-indexed, nothing retrained):")
         print("| arm | accuracy % [95% CI] | old answer % [95% CI] |")
         print("|---|---|---|")
-        for row in report.update.rows:
+        for row in (r for r in report.update.rows if r.arm != PRIOR):
             s = stale.get(row.arm)
             old = f"{100 * s.share.value:.1f} [{100 * s.share.low:.1f}, {100 * s.share.high:.1f}]" if s else "—"
             print(f"| {row.arm} | {100 * row.accuracy:.1f} [{100 * row.low:.1f}, {100 * row.high:.1f}] | {old} |")

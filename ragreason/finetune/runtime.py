@@ -84,6 +84,21 @@ def load_lora_model(base_model: str, lora: LoraSpec, *, device: str, precision: 
     return model
 
 
+def load_full_model(base_model: str, *, device: str, precision: str, gradient_checkpointing: bool = False) -> Any:
+    """The base model with every weight trainable (float32 master weights; bf16 autocast where ``precision``
+    says so, as for LoRA)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    dtype = torch.bfloat16 if device == "cuda" and precision == "bf16" else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(base_model, dtype=dtype).to(device)
+    model.config.use_cache = False
+    if gradient_checkpointing:
+        model.gradient_checkpointing_enable()
+    model.requires_grad_(True)
+    return model
+
+
 def frozen_linears_to(model: Any, dtype: Any) -> None:
     """Store the frozen weights of the linear layers in ``dtype`` (the output layer, often tied to the input
     embeddings, excluded). Under autocast a matrix product casts a float32 weight to bf16

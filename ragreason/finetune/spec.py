@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 TARGETS = ("answer", "cot")
+METHODS = ("lora", "full")  # what trains: a LoRA adapter (``LoraSpec``), or every weight of the model
 PRECISIONS = ("auto", "fp32", "bf16")
 # Batch sizes used when ``batch_size`` is None: small on a CPU, larger on a GPU.
 AUTO_BATCH = {"cpu": 4, "cuda": 16}
@@ -89,6 +90,9 @@ class TrainSpec:
 
     target: str = field(default="answer", metadata={"help": "train the answer line, or reasoning + answer",
                                                      "choices": TARGETS})
+    method: str = field(default="lora", metadata={
+        "help": "lora: a LoRA adapter; full: every weight trains (a small model on a CPU), the folder holds a model",
+        "choices": METHODS})
     epochs: float = field(default=1.0, metadata={"help": "passes over the training items"})
     max_steps: int | None = field(default=None, metadata={"help": "optimizer steps (overrides epochs)"})
     lr: float = field(default=2e-4, metadata={"help": "peak learning rate"})
@@ -118,6 +122,8 @@ class TrainSpec:
         problems = [*self._count_problems(), *self._rate_problems()]
         if self.target not in TARGETS:
             problems.append(f"target must be one of {', '.join(TARGETS)}, got {self.target!r}")
+        if self.method not in METHODS:
+            problems.append(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
         for name in ("gradient_checkpointing", "group_by_length", "answer_logits_only"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(f"{name} must be true or false, got {getattr(self, name)!r}")

@@ -36,7 +36,8 @@ def finetune(
     spec: TrainSpec | None = None, resume: bool | str | Path = False, progress: bool = True,
     documents: Sequence[Document] = (),
 ) -> AdapterInfo:
-    """Train a LoRA adapter on ``train_items`` and save it in ``out_dir``.
+    """Train a LoRA adapter on ``train_items`` and save it in ``out_dir`` (``spec.method`` "full": every
+    weight trains, and the folder holds the whole model, served as it is).
 
     ``lora`` is the adapter's shape and ``spec`` every hyper-parameter of the run (defaults: ``LoraSpec()``,
     ``TrainSpec()``; change one with ``dataclasses.replace(spec, lr=1e-4)``). ``resume``: True continues
@@ -62,8 +63,12 @@ def finetune(
     run = _run_record(base, lora, spec, data_hash(examples))
     checkpoint = _checkpoint_to_resume(out / CHECKPOINTS, resume, run)
 
-    model = runtime.load_lora_model(base, lora, device=device, precision=precision,
-                                    gradient_checkpointing=spec.gradient_checkpointing)
+    if spec.method == "full":
+        model = runtime.load_full_model(base, device=device, precision=precision,
+                                        gradient_checkpointing=spec.gradient_checkpointing)
+    else:
+        model = runtime.load_lora_model(base, lora, device=device, precision=precision,
+                                        gradient_checkpointing=spec.gradient_checkpointing)
     evaluate = _evaluator(model, tokenizer, builder, retriever, eval_items, spec, precision, base)
     callbacks = [runtime.eval_callback(evaluate, spec.eval_steps)] if evaluate and spec.eval_steps else []
     trainer = _trainer(model, tokenizer, encoding, spec, out, device, precision, progress, callbacks)

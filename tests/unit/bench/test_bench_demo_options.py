@@ -1,5 +1,5 @@
 """The demo's options: test-set size follows --fast unless given; the demo config names the sizes
-that keep the run within its time (benchmarks/RESULTS.md, "The demo")."""
+that keep the run within its time (benchmarks/RESULTS.md, "The logic demo")."""
 
 import pytest
 

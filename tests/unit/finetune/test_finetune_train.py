@@ -205,3 +205,24 @@ def test_length_grouped_batches_train_and_resume_exactly(base_dir, tmp_path):
     first, second = load_file(whole / "adapter_model.safetensors"), load_file(again / "adapter_model.safetensors")
     for name in first:
         assert (first[name] - second[name]).abs().max() < 1e-4, name
+
+
+def test_full_fine_tuning_trains_every_weight_and_saves_a_model(base_dir, tmp_path):
+    """``method="full"``: no adapter; the folder is a whole model that loads and answers on its own, its
+    weights moved (the embeddings too, which a LoRA never touches), the documents learned beside the items."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from ragreason.types import Document
+
+    out = tmp_path / "full"
+    spec = replace(SPEC, method="full", max_steps=12, lr=1e-3, eval_steps=None)
+    docs = [Document(id="d1", text="The cat\nThe cat is green and sleeps all day.")]
+    info = finetune(ITEMS, out_dir=out, builder=BUILDER, base_model=base_dir, spec=spec, progress=False,
+                    documents=docs)
+    assert not (out / "adapter_config.json").exists() and (out / "config.json").is_file()
+    assert info.examples["documents"] == 1 and info.examples["train"] == len(ITEMS) + 1
+    assert info.history[0]["loss"] > info.history[-1]["loss"]
+    before = AutoModelForCausalLM.from_pretrained(base_dir).get_input_embeddings().weight
+    after = AutoModelForCausalLM.from_pretrained(out).get_input_embeddings().weight
+    assert not torch.equal(before, after)
