@@ -2,7 +2,7 @@
 135M model trains), the same training examples (the training questions and the documents' other wordings),
 the same epochs, each at its own learning rate.
 
-    .venv/bin/python benchmarks/world_finetune.py --out runs/world-ft --seed 0
+    .venv/bin/python benchmarks/world_finetune.py --out runs/world-ft --seed 0 [--epochs 5]
 
 Each method is one benchmark (``ragreason bench`` machinery: conditions base and ft, served merged) over the
 world ``ragreason demo`` generates for that seed; a rerun reuses the cached models and resumes the answers.
@@ -27,16 +27,17 @@ from ragreason.bench.validate import load_config
 METHODS = {"lora": {"method": "lora"}, "full": {"method": "full", "lr": 1e-4}}
 
 
-def run_method(out: Path, options: WorldDemoOptions, method: str) -> tuple[list, dict]:
+def run_method(out: Path, options: WorldDemoOptions, method: str, epochs: float) -> tuple[list, dict]:
     raw = world_config(options)
-    raw.update(name=f"world-ft-{method}", out=f"report-{method}", conditions=["base", "ft"])
+    name = f"{method}-{epochs:g}ep"
+    raw.update(name=f"world-ft-{name}", out=f"report-{name}", conditions=["base", "ft"])
     raw.pop("update_test")
     raw.pop("update_knowledge")
-    raw["finetune"]["train"].update(METHODS[method])
-    path = out / f"{method}.yaml"
+    raw["finetune"]["train"].update(METHODS[method], epochs=epochs)
+    path = out / f"{name}.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     report = run_bench(load_config(path), progress=False)
-    return read_records(out / f"report-{method}" / "records.jsonl"), report.finetune["ft"]
+    return read_records(out / f"report-{name}" / "records.jsonl"), report.finetune["ft"]
 
 
 def main() -> None:
@@ -44,13 +45,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/world-ft"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--people", type=int, default=WorldDemoOptions().people)
+    parser.add_argument("--epochs", type=float, default=1.0, help="passes over the training examples (default 1)")
     args = parser.parse_args()
     options = WorldDemoOptions(out=args.out, people=args.people, seed=args.seed)
     write_world_data(options)
     answers, trained = {}, {}
     for method in METHODS:
         started = time.perf_counter()
-        records, info = run_method(args.out, options, method)
+        records, info = run_method(args.out, options, method, args.epochs)
         answers[method] = {r.arm: sorted((x for x in records if x.arm == r.arm), key=lambda x: x.item_id)
                            for r in records}
         trained[method] = (info, time.perf_counter() - started)
