@@ -1,4 +1,4 @@
-"""Fixtures for the integration tests: LoRA adapters for the packaged SmolLM2, built here."""
+"""Fixtures for the integration tests: LoRA adapters for the packaged SmolLM2, built here, and that model on vLLM."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ def build_random_adapters(base: Path, root: Path, seeds: dict[str, int], rank: i
 def smol_adapters(default_llm, tmp_path_factory) -> dict[str, Path]:
     """Two random rank-8 adapters of SmolLM2-135M-Instruct, by name."""
     return build_random_adapters(default_llm, tmp_path_factory.mktemp("smol-adapters"), {"rnd1": 1, "rnd2": 2})
+
+
+@pytest.fixture(scope="module")
+def vllm(default_llm):
+    """The packaged model on vLLM's offline engine, one per test module (closed at its end)."""
+    from ragreason.generate import VLLMGenerator
+
+    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
+    yield gen
+    gen.close()

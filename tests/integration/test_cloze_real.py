@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from ragreason import PromptBuilder, Sampling, answer
-from ragreason.generate import VLLMGenerator
 from ragreason.synth.facts import make_people, questions
 from ragreason.types import Item
 
@@ -14,13 +13,6 @@ from ragreason.types import Item
 def facts(n: int, lang: str, *, context: bool = True, seed: int = 0) -> list[Item]:
     return [Item(r["id"], r["question"], tuple(r["options"]), r["answer"], r.get("context", ""), r["meta"])
             for r in questions(make_people(n, lang=lang, seed=seed), context=context)]
-
-
-@pytest.fixture(scope="module")
-def vllm(default_llm):
-    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
-    yield gen
-    gen.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

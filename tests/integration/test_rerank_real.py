@@ -6,20 +6,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from ragreason import PromptBuilder, Sampling, answer
-from ragreason.generate import VLLMGenerator
 from ragreason.retrieve import RetrievalSpec, build_retriever
 from ragreason.synth.facts import document, make_people, questions
 from ragreason.types import Item
-
-
-@pytest.fixture(scope="module")
-def vllm(default_llm):
-    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
-    yield gen
-    gen.close()
 
 
 def test_the_model_keeps_the_document_the_question_is_about(vllm, tmp_path):

@@ -19,13 +19,6 @@ ITEM_PROMPT = Prompt("s", ({"role": "user", "content": "Capital of France?\nA. B
                      "direct-en")
 
 
-@pytest.fixture(scope="module")
-def vllm(default_llm):
-    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
-    yield gen
-    gen.close()
-
-
 def chat_ids(gen: VLLMGenerator, prompt: Prompt) -> list[int]:
     text = gen.tokenizer.apply_chat_template(list(prompt.messages), tokenize=False, add_generation_prompt=True)
     return gen.tokenizer.encode(text, add_special_tokens=False)

@@ -4,19 +4,9 @@ brings both facts, and the model answers from them."""
 
 from __future__ import annotations
 
-import pytest
-
 from ragreason import PromptBuilder, Sampling, answer, load_items
-from ragreason.generate import VLLMGenerator
 from ragreason.retrieve import RetrievalSpec, build_retriever
 from ragreason.synth.fiction import make_questions, make_world, write_world
-
-
-@pytest.fixture(scope="module")
-def vllm(default_llm):
-    gen = VLLMGenerator(default_llm, kv_cache_bytes=256 << 20, max_model_len=1024)
-    yield gen
-    gen.close()
 
 
 def test_graph_retrieval_answers_two_hop_questions_the_documents_do_not(vllm, tmp_path):
