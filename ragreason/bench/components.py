@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..prompt import PromptBuilder
-from ..types import Generator, Item, Retriever
+from ..types import Document, Generator, Item, Retriever
 from .config import BenchConfig
 
 log = logging.getLogger(__name__)
@@ -48,19 +48,22 @@ def _path(config: BenchConfig, path: str | None) -> str | None:
     return None if path is None else str(config.resolve(path))
 
 
-def adapter_key(config: BenchConfig, train: Sequence[Item], with_context: bool) -> str:
-    """What decides an adapter: base model, training data, spec, prompt (and retrieval if used)."""
+def adapter_key(config: BenchConfig, train: Sequence[Item], with_context: bool,
+                documents: Sequence[Document] | None = None) -> str:
+    """What decides an adapter: base model, training data, spec, prompt (and retrieval if used), and the closed-book
+    documents' texts (``documents``, read from ``finetune.documents`` when not given)."""
     data = hashlib.sha1("\n".join(f"{i.id}\t{i.answer}" for i in train).encode()).hexdigest()
     parts: dict[str, Any] = {"model": str(model_path(config)), "data": data, "context": with_context,
                              "spec": config.digest("finetune", "prompt")}
     if not with_context and config.finetune.documents:
-        parts["documents"] = hashlib.sha1("\n".join(d.text for d in training_documents(config)).encode()).hexdigest()
+        docs = training_documents(config) if documents is None else documents
+        parts["documents"] = hashlib.sha1("\n".join(d.text for d in docs).encode()).hexdigest()
     if with_context:
         parts["retrieval"] = config.digest("retrieval")
     return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def training_documents(config: BenchConfig) -> list:
+def training_documents(config: BenchConfig) -> list[Document]:
     """The documents the closed-book adapter learns (``finetune.documents``; none when unset)."""
     from ..data.knowledge import load_knowledge
 
@@ -75,7 +78,8 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
     from ..models import ragreason_home
 
     f = config.finetune
-    key = adapter_key(config, train, with_context)
+    documents = [] if with_context else training_documents(config)  # read once: the key and the training
+    key = adapter_key(config, train, with_context, documents)
     folder = ragreason_home() / "adapters" / key
     if (folder / "ragreason.json").is_file():
         seconds = float(read_info(folder).metrics.get("train_seconds", 0.0))
@@ -86,7 +90,7 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
         items, out_dir=folder, builder=builder_for(config), base_model=model_path(config),
         retriever=retriever if with_context else None,
         lora=f.lora, spec=replace(f.train, top_k=f.train.top_k or config.retrieval.top_k),
-        resume=True, progress=progress, documents=[] if with_context else training_documents(config),
+        resume=True, progress=progress, documents=documents,
     )
     return folder, float(info.metrics.get("train_seconds", 0.0)), False
 

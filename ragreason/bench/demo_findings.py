@@ -27,14 +27,16 @@ def _test(a: list[RunRecord], b: list[RunRecord]) -> str:
     if not a or [r.item_id for r in a] != [r.item_id for r in b]:
         return "not comparable"
     t = paired([r.correct for r in a], [r.correct for r in b])
-    verdict = "significant" if t.p_value < SIGNIFICANT else "noise at this size"
-    return f"{100 * t.diff.value:+.1f} pp, McNemar p = {t.p_value:.2g} ({verdict})"
+    return _difference(t.diff.value, t.p_value)
 
 
 def _row_test(row: ArmRow) -> str:
-    vs = row.vs_base
-    verdict = "significant" if vs["p"] < SIGNIFICANT else "noise at this size"
-    return f"{100 * vs['diff']:+.1f} pp, McNemar p = {vs['p']:.2g} ({verdict})"
+    return _difference(row.vs_base["diff"], row.vs_base["p"])
+
+
+def _difference(diff: float, p: float) -> str:
+    verdict = "significant" if p < SIGNIFICANT else "noise at this size"
+    return f"{100 * diff:+.1f} pp, McNemar p = {p:.2g} ({verdict})"
 
 
 def _retrieval(rows: dict[str, ArmRow]) -> str:
@@ -127,10 +129,8 @@ def _combined(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:
     both, rag = rows.get("rag+ft@1"), rows.get("rag@1")
     if both is None or rag is None:
         return ""
-    mine = sorted((r for r in records if r.arm == both.arm), key=lambda r: r.item_id)
-    theirs = sorted((r for r in records if r.arm == rag.arm), key=lambda r: r.item_id)
     return (f"Both combined (RAFT) against retrieval alone: {_pct(rag.accuracy)} -> {_pct(both.accuracy)}, "
-            f"{_test(mine, theirs)}.")
+            f"{_test(by_kind(records, both.arm), by_kind(records, rag.arm))}.")
 
 
 def _share(records: list[RunRecord]) -> float:

@@ -161,6 +161,6 @@ def _id(record: RunRecord) -> str:
     return record.item_id
 
 
-def by_kind(records: list[RunRecord], arm: str, kind: str) -> list[RunRecord]:
-    """An arm's records on one kind of question, in item order."""
-    return sorted((r for r in records if r.arm == arm and r.slices.get("kind") == kind), key=_id)
+def by_kind(records: list[RunRecord], arm: str, kind: str | None = None) -> list[RunRecord]:
+    """An arm's records on one kind of question (None: every kind), in item order."""
+    return sorted((r for r in records if r.arm == arm and kind in (None, r.slices.get("kind"))), key=_id)

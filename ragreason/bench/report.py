@@ -79,8 +79,7 @@ def _grounded(records: list[RunRecord]) -> dict[str, float]:
     """For an arm that read retrieved context: the mean number of documents in it, the share of answers that
     rest on one of them (a document that states the chosen option), and (where the questions name the
     documents they need) the mean recall of those documents; empty for an arm without context."""
-    read = [r for r in records if r.documents]
-    if not read:
+    if not any(r.documents for r in records):
         return {}
     out = {"documents": sum(len(r.documents) for r in records) / len(records),
            "rests_on": sum(bool(r.rests_on) for r in records) / len(records)}
