@@ -58,8 +58,7 @@ def one(mode: str, count: int, block_size: int | None, data: str) -> dict:
     items = load(data, count)
     letters = PromptBuilder("direct").build_many(items)
     cloze = PromptBuilder("cloze").build_many(items)
-    extra = {"block_size": block_size} if block_size else {}
-    with VLLMGenerator(default_llm_path(), batch_invariant=MODES[mode], extra=extra) as gen:
+    with VLLMGenerator(default_llm_path(), batch_invariant=MODES[mode], block_size=block_size) as gen:
         tok = gen.tokenizer
 
         def recomputed() -> None:
@@ -92,7 +91,7 @@ def one(mode: str, count: int, block_size: int | None, data: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=100)
-    parser.add_argument("--block-size", type=int, help="the engine's KV cache block size (default: vLLM's)")
+    parser.add_argument("--block-size", type=int, help="the engine's KV cache block size (default: EngineOptions')")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--data", choices=("logiqa-zh", "synth-zh"), default="logiqa-zh")
     parser.add_argument("--one", choices=MODES, help=argparse.SUPPRESS)

