@@ -90,14 +90,17 @@ def _convention(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:
 
 
 def _hallucination(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:
-    """Point 3: entities the world does not have; and answers grounded in a retrieved document."""
+    """Point 3: questions about people the world does not have, whose right answer is that the documents do
+    not say; each arm's count, and the arms that read documents or were trained against base."""
     absent = {arm: by_kind(records, arm, "absent") for arm in rows if arm != "prior"}
-    n = len(next(iter(absent.values()), []))
-    if not n:
+    base = absent.get("base@1", [])
+    if not base:
         return ""
     said = ", ".join(f"{arm.split('@')[0]} {sum(r.correct for r in recs)}" for arm, recs in absent.items())
-    return (f"3. Hallucination: asked about {n} people the world does not have, answers saying the documents do "
-            f"not say: {said} of {n}.")
+    tests = "; ".join(f"{arm.split('@')[0]} against base {_test(absent[arm], base)}"
+                      for arm in ("rag@1", "ft@1", "rag+ft@1") if absent.get(arm))
+    return (f"3. Hallucination: asked {len(base)} questions about people the world does not have, answers saying "
+            f"the documents do not say: {said} of {len(base)}" + (f"; {tests}" if tests else "") + ".")
 
 
 def _cost(demo: WorldDemo, rows: dict[str, ArmRow]) -> str:

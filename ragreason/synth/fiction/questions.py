@@ -3,8 +3,8 @@
 - ``attribute``: one fact of an entity ("In which town was X born?");
 - ``reverse``: the fact read backwards ("Who was born in T?"), only where one entity answers;
 - ``two_hop``: two facts chained ("In which town was the organisation X works for founded?");
-- ``absent``: a person the world does not have; the right option says so (a model that answers with a
-  town invents one);
+- ``absent``: each fact of a person the world does not have; the right option says so (a model that answers
+  with a town, an employer or an occupation invents one);
 - ``convention``: the guild of a person's occupation, which no document states and the training
   questions show (what fine-tuning, not retrieval, can bring).
 
@@ -30,6 +30,7 @@ UNKNOWN = {"en": "The documents do not say", "zh": "资料中没有记载"}
 NO_UNKNOWN = ("absent", "convention")  # kinds that never carry it as a distractor (of a convention it is true)
 TWO_HOPS = (("works_for", "founded_in"), ("born_in", "in_region"))
 REVERSIBLE = ("born_in", "founded_in")
+PERSON_RELATIONS = tuple(r for r, (head, _) in RELATIONS.items() if head == "person")
 ASK = {
     "en": {
         "born_in": "In which town was {h} born?", "lives_in": "In which town does {h} live?",
@@ -124,11 +125,12 @@ def make_questions(world: World, *, seed: int = 0, kinds: Sequence[str] = QUESTI
     if "convention" in kinds:
         for person in world.people:
             specs.append(("convention", {"head": person.name, "relations": ["occupation", "guild"], "documents": []}))
-    if "absent" in kinds:  # invented names the world does not have
+    if "absent" in kinds:  # invented names the world does not have, asked every fact a person has
         names = distinct(rng, max(4, len(world.people) // 5), lambda: person_name(rng, world.lang), facts.entities)
         for k, name in enumerate(names):
-            specs.append(("absent", {"head": name, "relations": ["born_in"], "documents": [],
-                                     "split": "train" if k % 2 == 0 else "test"}))
+            for relation in PERSON_RELATIONS:
+                specs.append(("absent", {"head": name, "relations": [relation], "documents": [],
+                                         "split": "train" if k % 2 == 0 else "test"}))
     return _records(world, facts, specs, split, rng)
 
 
@@ -172,8 +174,6 @@ def _records(world: World, facts: Facts, specs: list[tuple[str, dict]], split: d
 
 
 def _answer_type(kind: str, relations: list[str]) -> str:
-    if kind == "absent":
-        return "town"
     if kind == "convention":
         return "guild"
     if kind == "reverse":

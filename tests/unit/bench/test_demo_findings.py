@@ -42,3 +42,18 @@ def test_two_hop_sentence_pairs_graph_with_rag_on_the_same_items_and_the_update_
     assert "the closed-book adapter gives the old value on 100.0%" in lines[2] and "base 25.0%" in lines[2]
     assert any(line.startswith("5. Latency per question, retrieval included: base 0.50 s (1.0x), rag 1.00 s (2.0x)")
                for line in lines)
+
+
+def test_the_hallucination_sentence_counts_each_arms_abstentions_and_tests_them_against_base():
+    absent = [f"a{i}" for i in range(10)]
+    records = [*(record("base@1", i, False, "absent", choice="B") for i in absent),
+               *(record("rag@1", i, k < 9, "absent") for k, i in enumerate(absent)),
+               *(record("ft@1", i, k < 1, "absent") for k, i in enumerate(absent)),
+               *(record("rag@1", "x", True, "attribute"), record("base@1", "x", True, "attribute"))]
+    rows = [row("base@1", 0.1), row("rag@1", 0.9), row("ft@1", 0.1)]
+    report = Report("w", "h", rows, {}, {}, {}, {}, 10, 11)
+    (line,) = [x for x in world_findings(WorldDemo(report, records, [], 0)) if x.startswith("3.")]
+    assert line.startswith("3. Hallucination: asked 10 questions about people the world does not have, answers "
+                           "saying the documents do not say: base 0, rag 9, ft 1 of 10; ")
+    assert "rag against base +90.0 pp, McNemar p = 0.0039 (significant)" in line
+    assert "ft against base +10.0 pp, McNemar p = 1 (noise at this size)" in line

@@ -16,7 +16,7 @@ from ragreason.data.triples import Triple, read_triples
 from ragreason.synth.fiction import make_questions, make_world, solve, write_world
 from ragreason.synth.fiction.questions import UNKNOWN, change_questions
 from ragreason.synth.fiction.wording import document, sentence
-from ragreason.synth.fiction.world import CHANGEABLE, update_world
+from ragreason.synth.fiction.world import CHANGEABLE, RELATIONS, update_world
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
@@ -80,6 +80,11 @@ def test_question_kinds_keep_their_promises(world):
             assert born[meta["tail"]] == 1
         if meta["kind"] == "absent":
             assert meta["head"] not in facts_named and q["options"]["ABCD".index(q["answer"])] == UNKNOWN[world.lang]
+            kind_of_answer = RELATIONS[meta["relations"][0]][1]
+            assert set(q["options"]) - {UNKNOWN[world.lang]} <= set(world.names(kind_of_answer)), q
+    asked = Counter(q["meta"]["head"] for q in questions if q["meta"]["kind"] == "absent")
+    person_facts = sum(head == "person" for head, _ in RELATIONS.values())
+    assert asked and set(asked.values()) == {person_facts}  # every fact a person has, of each invented name
     carrying = Counter(q["meta"]["kind"] for q in questions if UNKNOWN[world.lang] in q["options"])
     assert carrying["attribute"] > 0.3 * sum(q["meta"]["kind"] == "attribute" for q in questions)  # no cue
     assert carrying["convention"] == 0  # no document states a guild: "the documents do not say" would be true
