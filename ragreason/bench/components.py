@@ -98,9 +98,9 @@ def train_adapter(config: BenchConfig, train: Sequence[Item], retriever, *, with
 def merged_model(adapter: Path, dtype: str = "auto") -> Path:
     """The adapter folded into a copy of its base in the dtype its engine serves it in (``served_dtype``;
     "auto": the base's), made once beside the cached adapter; a fully fine-tuned model is served as saved."""
-    from ..finetune import merge
+    from ..finetune import holds_model, merge
 
-    if not (adapter / "adapter_config.json").is_file():  # fully fine-tuned: a model already
+    if holds_model(adapter):  # fully fine-tuned: a model already
         return adapter
     out = adapter.with_name(f"{adapter.name}-merged-{dtype}")
     if (out / "ragreason.json").is_file():  # merge writes it last

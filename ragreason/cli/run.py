@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="answers JSONL, appended as items are answered; a rerun resumes")
     p.add_argument("--submission", help="also write the competition submission (one line per problem) here")
     p.add_argument("--model", default=DEFAULT_MODEL, help="model folder (default: the packaged SmolLM2-135M-Instruct)")
-    p.add_argument("--adapter", help="a LoRA adapter folder to answer with")
+    p.add_argument("--adapter", help="a LoRA adapter folder to answer with (a fully fine-tuned or merged model "
+                                     "folder is served as the model)")
     p.add_argument("--backend", choices=BACKENDS, default="vllm", help="vLLM (default) or transformers (hf)")
     p.add_argument("--template", help="prompt template: direct, reasoning (by item language), or a full name such "
                                       f"as direct-zh (default: the --adapter's training template, else "
@@ -118,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         solved = _solved(args.train, args) or examples
         fallback = _fallback(args, solved)
         template, closed_world = _prompt(args)
+        _whole_model(args)
         args.permutations = Permutations.parse(args.permutations)
     except (DataError, FileNotFoundError, ValueError) as error:  # a ConfigError is a ValueError
         print(f"error: {error}")
@@ -201,6 +203,19 @@ def _prompt(args: argparse.Namespace) -> tuple[str, bool]:
                     "closed" if closed_world else "open", trained_with.template,
                     {True: "closed", False: "open", None: "unrecorded"}[trained_with.closed_world])
     return template, closed_world
+
+
+def _whole_model(args: argparse.Namespace) -> None:
+    """An ``--adapter`` folder that holds a whole model (full fine-tuning, a merged adapter) becomes the model."""
+    from ..finetune import holds_model
+
+    if not args.adapter or not holds_model(args.adapter):
+        return
+    if args.model != DEFAULT_MODEL:
+        raise ValueError(f"{args.adapter} holds a whole model (fully fine-tuned or merged), served as the model: "
+                         f"give it without --model {args.model}")
+    log.info("%s holds a whole model: serving it as the model", args.adapter)
+    args.model, args.adapter = args.adapter, None
 
 
 def _score(args: argparse.Namespace) -> str | None:

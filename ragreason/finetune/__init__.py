@@ -4,12 +4,12 @@ chat examples rendered by the serving ``PromptBuilder`` -> an adapter folder; lo
 Importing this package is light; torch, transformers and peft load when a function runs.
 """
 
-from .info import AdapterInfo, AdapterMismatchError, check_adapter, read_info
+from .info import AdapterInfo, AdapterMismatchError, check_adapter, holds_model, read_info
 from .merge import load_with_adapter, merge
 from .spec import LoraSpec, SpecError, TrainSpec
 from .train import finetune
 
 __all__ = [
     "AdapterInfo", "AdapterMismatchError", "LoraSpec", "SpecError", "TrainSpec", "check_adapter", "finetune",
-    "load_with_adapter", "merge", "read_info",
+    "holds_model", "load_with_adapter", "merge", "read_info",
 ]

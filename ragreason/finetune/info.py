@@ -57,6 +57,13 @@ class AdapterInfo:
         return target
 
 
+def holds_model(folder: str | Path) -> bool:
+    """True for a folder of a whole model (fully fine-tuned, or an adapter merged into its base): weights and a
+    ``config.json``, no LoRA's ``adapter_config.json``. Such a folder is served as the model itself."""
+    path = Path(folder)
+    return (path / "config.json").is_file() and not (path / "adapter_config.json").is_file()
+
+
 def read_info(adapter_dir: str | Path) -> AdapterInfo:
     """The ``ragreason.json`` of an adapter folder."""
     path = Path(adapter_dir) / INFO_FILE

@@ -1,10 +1,13 @@
-"""``ragreason run`` serves an adapter with the prompt it was trained with unless told otherwise."""
+"""``ragreason run`` serves an adapter with the prompt it was trained with unless told otherwise, and a folder that
+holds a whole model (full fine-tuning, a merged adapter) as the model."""
 
 import dataclasses
 import logging
 
 from ragreason.cli import build_parser
-from ragreason.cli.run import _prompt
+import pytest
+
+from ragreason.cli.run import _prompt, _whole_model
 from ragreason.finetune import AdapterInfo
 
 
@@ -39,3 +42,20 @@ def test_an_adapter_without_ragreason_json_gets_the_defaults(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         assert _prompt(args("--adapter", str(tmp_path))) == ("direct", True)
     assert "has no ragreason.json" in caplog.text
+
+
+def test_a_whole_model_given_as_adapter_is_served_as_the_model_with_its_training_prompt(tmp_path):
+    full = adapter(tmp_path / "full", train={"method": "full"})
+    (tmp_path / "full" / "config.json").write_text("{}", encoding="utf-8")
+    given = args("--adapter", full)
+    assert _prompt(given) == ("direct-en", False)
+    _whole_model(given)
+    assert (given.model, given.adapter) == (full, None)
+    lora = adapter(tmp_path / "lora")
+    (tmp_path / "lora" / "adapter_config.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "lora" / "config.json").write_text("{}", encoding="utf-8")  # peft may save the base's config too
+    kept = args("--adapter", lora)
+    _whole_model(kept)
+    assert (kept.model, kept.adapter) == ("default", lora)
+    with pytest.raises(ValueError, match="holds a whole model"):
+        _whole_model(args("--adapter", full, "--model", "other/model"))
