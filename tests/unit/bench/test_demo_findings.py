@@ -56,4 +56,4 @@ def test_the_hallucination_sentence_counts_each_arms_abstentions_and_tests_them_
     assert line.startswith("3. Hallucination: asked 10 questions about people the world does not have, answers "
                            "saying the documents do not say: base 0, rag 9, ft 1 of 10; ")
     assert "rag against base +90.0 pp, McNemar p = 0.0039 (significant)" in line
-    assert "ft against base +10.0 pp, McNemar p = 1 (noise at this size)" in line
+    assert "ft against base +10.0 pp, McNemar p = 1 (not significant at p < 0.01)" in line
