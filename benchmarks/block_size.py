@@ -95,7 +95,7 @@ def main() -> None:
     print("|---:|" + "---:|" * (len(PASSES) + 2))
     for row in rows:
         cells = [f"{row['seconds'][p]:.1f} ({row['seconds'][p] / first['seconds'][p]:.2f}x)" for p in PASSES]
-        same = sum(a == b for p in row["answers"] for a, b in zip(row["answers"][p], first["answers"][p]))
+        same = sum(a == b for p in row["answers"] for a, b in zip(row["answers"][p], first["answers"][p], strict=True))
         total = sum(len(v) for v in first["answers"].values())
         acc = " / ".join(f"{100 * row['accuracy'][p]:.1f}" for p in PASSES[:2])
         print(f"| {row['size']} | " + " | ".join(cells) + f" | {acc} | {same} of {total} |")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..conditions import COMPETITION_BASELINE, CONTEXT_CONDITIONS, adapter_of
 from ..pipeline import Reader, Sampling, read_choice
 from ..types import Item
 from ..vote import Voter
@@ -29,8 +30,6 @@ from .config import BenchConfig
 
 BASELINE_REGEX = re.compile("答案是：(.)")
 BASELINE_SAMPLES = 3
-FT_ADAPTER, RAFT_ADAPTER = "ft", "raft"
-CONTEXT_CONDITIONS = ("rag", "graph", "rag+ft", "ft+rag")  # served with retrieved context
 
 
 def baseline_reader(item: Item, text: str) -> str | None:
@@ -56,19 +55,14 @@ class Arm:
         return f"{self.condition}@{self.votes}"
 
 
-def adapter_of(condition: str) -> str | None:
-    """The adapter a condition is answered with (None: the base model)."""
-    return {"ft": FT_ADAPTER, "ft+rag": FT_ADAPTER, "rag+ft": RAFT_ADAPTER}.get(condition)
-
-
 def arms_for(config: BenchConfig) -> list[Arm]:
     s = config.sampling
     out = []
     for condition in config.conditions:
-        if condition == "competition-baseline":
+        if condition == COMPETITION_BASELINE:
             sampling = Sampling(n=BASELINE_SAMPLES, temperature=s.temperature, top_p=s.top_p,
                                 max_tokens=s.max_tokens, separate=True)
-            out.append(Arm(condition, BASELINE_SAMPLES, "competition-baseline", False, None, sampling,
+            out.append(Arm(condition, BASELINE_SAMPLES, COMPETITION_BASELINE, False, None, sampling,
                            baseline_reader, Voter(tie_break="first")))
             continue
         context = condition in CONTEXT_CONDITIONS

@@ -13,14 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..conditions import DEFAULT_CONDITIONS, DOCUMENT_CONDITIONS
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
 from ..retrieve.spec import RetrievalSpec
 
-CONDITIONS = ("base", "rag", "graph", "ft", "rag+ft", "ft+rag", "competition-baseline")
-# What a config without ``conditions`` compares (graph, added later, only when asked for: those configs keep
-# their hashes).
-DEFAULT_CONDITIONS = ("base", "rag", "ft", "rag+ft", "ft+rag", "competition-baseline")
 SERVING = ("lora", "merged")
 
 
@@ -159,4 +156,4 @@ class BenchConfig:
 
     def needs_retrieval(self) -> bool:
         """Whether a condition reads the retrieval section's documents (``graph`` builds its own retriever)."""
-        return any(c in ("rag", "rag+ft", "ft+rag") for c in self.conditions)
+        return any(c in DOCUMENT_CONDITIONS for c in self.conditions)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..conditions import COMPETITION_BASELINE, FT_ADAPTER, RAFT_ADAPTER, adapter_of
 from ..data.prior import LetterPrior
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
@@ -27,7 +28,7 @@ from ..policy import DEFAULT_SCORE, calibration_for
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
 from ..vote import Fallback
-from .arms import FT_ADAPTER, RAFT_ADAPTER, Arm, arms_for
+from .arms import Arm, arms_for
 from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from .config import BenchConfig
 from .grounding import grounding
@@ -158,10 +159,8 @@ def fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]
 def _adapters(config, train, retriever, stages: Stages, progress: bool):
     adapters: dict[str, Path] = {}
     info: dict[str, dict[str, Any]] = {}
-    wanted = {c for c in config.conditions}
-    plan = [(FT_ADAPTER, False, wanted & {"ft", "ft+rag"}), (RAFT_ADAPTER, True, wanted & {"rag+ft"})]
-    for name, with_context, conditions in plan:
-        if not conditions:
+    for name, with_context in ((FT_ADAPTER, False), (RAFT_ADAPTER, True)):
+        if not any(adapter_of(c) == name for c in config.conditions):
             continue
         with stages.time(f"fine-tune {name}"):
             folder, seconds, reused = train_adapter(config, train, retriever, with_context=with_context,
@@ -220,7 +219,7 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
         retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
         batch_size=config.batch_size, reader=arm.reader, progress=progress,
         score=arm.score, fallback=fallback,
-        permutations=1 if arm.condition == "competition-baseline" else Permutations.parse(config.permutations),
+        permutations=1 if arm.condition == COMPETITION_BASELINE else Permutations.parse(config.permutations),
         calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples,
         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                       "config_hash": digest, "arm": arm.name},

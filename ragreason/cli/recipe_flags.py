@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..bench.arms import adapter_of
 from ..bench.config import BenchConfig
+from ..conditions import COMPETITION_BASELINE, DOCUMENT_CONDITIONS, adapter_of
 
 FLAGS = ("format", "model", "backend", "template", "closed_world", "max_context_tokens", "retriever", "knowledge",
          "index", "examples", "train", "top_k", "rerank", "votes", "score", "fallback", "permutations", "constrained",
          "calibrate", "temperature", "max_tokens", "lenient")
-CONTEXT = ("rag", "rag+ft", "ft+rag")
 
 
 def recipe_settings(config: BenchConfig) -> dict[str, Any]:
@@ -27,7 +26,7 @@ def recipe_settings(config: BenchConfig) -> dict[str, Any]:
         raise ValueError(f"a recipe has one condition and one vote size; this config has conditions "
                          f"{list(config.conditions)} and votes {list(config.votes)} (run it with ragreason bench)")
     condition, votes = config.conditions[0], config.votes[0]
-    if condition == "competition-baseline":
+    if condition == COMPETITION_BASELINE:
         raise ValueError("the competition baseline is a benchmark reference, not a recipe to answer with")
     r, s, p, d = config.retrieval, config.sampling, config.prompt, config.data
     solved = _full(config, d.train if d.train is not None else d.path)
@@ -41,7 +40,7 @@ def recipe_settings(config: BenchConfig) -> dict[str, Any]:
         "calibrate": config.calibrate or "none", "temperature": 0.0 if votes == 1 else s.temperature,
         "max_tokens": s.max_tokens, "retriever": "none",
     }
-    if condition in CONTEXT:
+    if condition in DOCUMENT_CONDITIONS:
         out["retriever"] = r.kind
         out["top_k"] = r.top_k
         out["rerank"] = r.rerank

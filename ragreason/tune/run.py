@@ -23,6 +23,7 @@ from ..bench.records import RunRecord
 from ..bench.run import fit_examples, run_arm
 from ..bench.split import load_split
 from ..calibrate import fitted_examples
+from ..conditions import trained_with_context
 from ..data.prior import LetterPrior
 from ..generate.vllm_options import served_dtype
 from ..policy import DEFAULT_SCORE
@@ -57,7 +58,7 @@ class _Runner:
         self._calibrated: set[tuple[str, str]] = set()  # (served model, prompt and retrieval) fitted already
 
     def retriever(self, recipe: Recipe) -> Retriever | None:
-        if not (recipe.context or recipe.condition == "rag+ft"):
+        if not recipe.context:
             return None
         key = recipe.config.digest("retrieval")
         if key not in self._retrievers:
@@ -73,7 +74,8 @@ class _Runner:
         if recipe.key not in self._adapter_keys:
             from ..bench.components import adapter_key
 
-            self._adapter_keys[recipe.key] = adapter_key(recipe.config, self.split.rest, recipe.condition == "rag+ft")
+            self._adapter_keys[recipe.key] = adapter_key(recipe.config, self.split.rest,
+                                                        trained_with_context(recipe.condition))
         return self._adapter_keys[recipe.key]
 
     def _model(self, recipe: Recipe) -> Path:
@@ -81,7 +83,8 @@ class _Runner:
         key = self._adapter_key(recipe)
         if key not in self._models:
             folder, seconds, reused = train_adapter(recipe.config, self.split.rest, self.retriever(recipe),
-                                                    with_context=recipe.condition == "rag+ft", progress=self.progress)
+                                                    with_context=trained_with_context(recipe.condition),
+                                                    progress=self.progress)
             if reused and self.meter is not None:
                 self.meter.charge(seconds)
             self._models[key] = merged_model(folder, served_dtype(recipe.config.model.options))

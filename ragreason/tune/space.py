@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..bench.arms import adapter_of
 from ..bench.config import BenchConfig, ConfigError
+from ..conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS, adapter_of
 
 # axis -> (section, setting) in the benchmark config ("" is its top level)
 AXES: dict[str, tuple[str, str]] = {
@@ -28,7 +28,6 @@ AXES: dict[str, tuple[str, str]] = {
     "top_k": ("retrieval", "top_k"), "examples": ("retrieval", "examples"),
     "constrained": ("sampling", "constrained"), "temperature": ("sampling", "temperature"),
 }
-CONTEXT_CONDITIONS = ("rag", "rag+ft", "ft+rag")
 CORRECTIONS = ("holm", "bonferroni", "none")
 
 
@@ -88,7 +87,7 @@ class Recipe:
 
     @property
     def context(self) -> bool:
-        return self.condition in CONTEXT_CONDITIONS
+        return self.condition in DOCUMENT_CONDITIONS
 
     @property
     def key(self) -> str:
@@ -150,6 +149,9 @@ def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
             problems.append(f"space.{name}: expected a non-empty list of values, got {values!r}")
         elif len({repr(v) for v in values}) != len(values):
             problems.append(f"space.{name}: a value is listed twice in {values!r}")
+        elif name == "condition" and (others := [v for v in values if v not in SEARCHABLE_CONDITIONS]):
+            problems.append(f"space.condition: {others} cannot be raced "
+                            f"(searchable: {', '.join(SEARCHABLE_CONDITIONS)})")
     if base is None or any(p.startswith("space") for p in problems):  # the recipes cannot be built
         return None, problems
     recipes: dict[str, Recipe] = {}
@@ -199,7 +201,7 @@ def _recipe_mapping(raw: dict[str, Any], chosen: dict[str, Any]) -> dict[str, An
 
 def _reset(config: BenchConfig, base: BenchConfig) -> BenchConfig:
     """Settings that cannot change this recipe's answers, set back to the base's."""
-    if config.conditions[0] not in CONTEXT_CONDITIONS:
+    if config.conditions[0] not in DOCUMENT_CONDITIONS:
         config = replace(config, retrieval=base.retrieval)
     if not _reads_scores(config):
         config = replace(config, calibrate=base.calibrate)
@@ -216,7 +218,7 @@ def _matters(config: BenchConfig, axis: str) -> bool:
     """Whether an axis can change this recipe's answers (those that cannot are left out of its name)."""
     section = AXES[axis][0]
     if section == "retrieval":
-        return config.conditions[0] in CONTEXT_CONDITIONS
+        return config.conditions[0] in DOCUMENT_CONDITIONS
     if axis == "calibrate":
         return _reads_scores(config)
     if axis == "temperature":

@@ -4,9 +4,9 @@ holds a whole model (full fine-tuning, a merged adapter) as the model."""
 import dataclasses
 import logging
 
-from ragreason.cli import build_parser
 import pytest
 
+from ragreason.cli import build_parser
 from ragreason.cli.run import _prompt, _whole_model
 from ragreason.finetune import AdapterInfo
 

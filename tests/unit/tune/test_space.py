@@ -34,13 +34,15 @@ def test_retrieval_settings_without_context_make_one_recipe(tmp_path, tiny_model
 def test_every_problem_is_listed(tmp_path, tiny_model_dir):
     path = write(tmp_path, tiny_model_dir)
     raw = yaml.safe_load(path.read_text())
-    raw["space"] = {"votes": [1, 1], "colour": ["red"], "score": ["letters"], "temperature": []}
+    raw["space"] = {"votes": [1, 1], "colour": ["red"], "score": ["letters"], "temperature": [],
+                    "condition": ["base", "graph"]}
     raw["race"] = {"alpha": 2, "first": 0, "speed": 1}
     path.write_text(yaml.safe_dump(raw))
     problems = "\n".join(validate_space(path))
     for expected in ("space.votes: a value is listed twice", "space.colour: unknown axis",
                      "space.temperature: expected a non-empty list", "race.alpha: must be between 0 and 1",
-                     "race.first: must be >= 1", "race.speed: unknown setting"):
+                     "race.first: must be >= 1", "race.speed: unknown setting",
+                     "space.condition: ['graph'] cannot be raced (searchable: base, rag, ft, rag+ft, ft+rag)"):
         assert expected in problems
     raw["space"] = {"score": ["letters"]}
     path.write_text(yaml.safe_dump(raw))
