@@ -38,7 +38,16 @@ from .orders import Order, Permutations, reorder, scores_to_original, to_origina
 from .prompt import PromptBuilder
 from .results import JsonlLog, answer_from_record, answer_to_record
 from .retrieve.rerank import RERANK_METHOD, with_model
-from .types import Answer, Generation, Generator, Item, Retriever
+from .types import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_TEMPERATURE,
+    DEFAULT_TOP_P,
+    Answer,
+    Generation,
+    Generator,
+    Item,
+    Retriever,
+)
 from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
 
 Reader = Callable[[Item, str], "str | None"]
@@ -53,7 +62,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Sampling:
-    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, 0.7 above.
+    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, ``DEFAULT_TEMPERATURE``
+    above.
     ``separate``: ask for the n samples in n calls of one sample each (the SAIS 2024 competition
     baseline's way; slower, kept for comparison) instead of one call with ``n``. ``constrained``:
     every sample is one of the template's answer lines with a valid letter (structured outputs on
@@ -61,8 +71,8 @@ class Sampling:
 
     n: int = 1
     temperature: float | None = None
-    top_p: float = 0.95
-    max_tokens: int = 256
+    top_p: float = DEFAULT_TOP_P
+    max_tokens: int = DEFAULT_MAX_TOKENS
     stop: tuple[str, ...] = ()
     separate: bool = False
     constrained: bool = False
@@ -79,7 +89,7 @@ class Sampling:
     def effective_temperature(self) -> float:
         if self.temperature is not None:
             return self.temperature
-        return 0.0 if self.n <= 1 else 0.7
+        return 0.0 if self.n <= 1 else DEFAULT_TEMPERATURE
 
     def settings(self) -> dict[str, Any]:
         """What of it decides an answer (for the run key); settings added later count only when set."""

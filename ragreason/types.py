@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 MAX_OPTIONS = 26
 DEFAULT_MAX_TOKENS = 256  # what a generator writes at most per sample unless told
+DEFAULT_TEMPERATURE = 0.7  # sampling several answers to vote over, unless told (one answer: greedy)
+DEFAULT_TOP_P = 0.95
 
 
 def option_letters(n: int) -> tuple[str, ...]:

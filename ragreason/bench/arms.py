@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..conditions import COMPETITION_BASELINE, CONTEXT_CONDITIONS, adapter_of
 from ..pipeline import Reader, Sampling, read_choice
+from ..recipe.conditions import COMPETITION_BASELINE, CONTEXT_CONDITIONS, adapter_of
 from ..types import Item
 from ..vote import Voter
 from .config import BenchConfig

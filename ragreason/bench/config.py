@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..conditions import DEFAULT_CONDITIONS, DOCUMENT_CONDITIONS
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
+from ..recipe.conditions import DEFAULT_CONDITIONS, DOCUMENT_CONDITIONS
 from ..retrieve.spec import RetrievalSpec
+from ..types import DEFAULT_TEMPERATURE, DEFAULT_TOP_P
 
 SERVING = ("lora", "merged")
 
@@ -98,9 +99,9 @@ BEFORE: dict[str, dict[str, Any]] = {"": {"fallback": "none", "calibrate": None}
 class SamplingConfig:
     """``constrained``: every sample is one of the template's answer lines (structured outputs)."""
 
-    temperature: float = 0.7
-    top_p: float = 0.95
-    max_tokens: int = 32
+    temperature: float = DEFAULT_TEMPERATURE
+    top_p: float = DEFAULT_TOP_P
+    max_tokens: int = 32  # a benchmark's templates ask for the answer line alone
     constrained: bool = False
 
 

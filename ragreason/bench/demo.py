@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from ..types import DEFAULT_TEMPERATURE, DEFAULT_TOP_P
+
 log = logging.getLogger(__name__)
 
 
@@ -85,7 +87,7 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
         # demo"): 4 steps of 6 examples per adapter, served merged. Short training, so a higher learning rate.
         "finetune": {"lora": {"r": 8, "alpha": 16},
                      "train": {"max_steps": 4, "lr": 1e-3, "batch_size": 6, "max_length": 1024}},
-        "sampling": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 16},
+        "sampling": {"temperature": DEFAULT_TEMPERATURE, "top_p": DEFAULT_TOP_P, "max_tokens": 16},
         "seed": options.seed,
     }
 

@@ -4,7 +4,7 @@ A difference is called one only at McNemar p < ``SIGNIFICANT``; otherwise it is 
 
 from __future__ import annotations
 
-from ..conditions import adapter_of
+from ..recipe.conditions import adapter_of
 from .records import PRIOR
 from .report import ArmRow, Report
 

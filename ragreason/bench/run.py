@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..conditions import COMPETITION_BASELINE, FT_ADAPTER, RAFT_ADAPTER, adapter_of
 from ..data.prior import LetterPrior
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
 from ..orders import Permutations
 from ..pipeline import answer
 from ..policy import DEFAULT_SCORE, calibration_for
+from ..recipe.conditions import COMPETITION_BASELINE, FT_ADAPTER, RAFT_ADAPTER, adapter_of
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
 from ..vote import Fallback

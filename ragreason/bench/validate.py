@@ -8,10 +8,10 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from ..conditions import CONDITIONS
 from ..data.formats import FLAT, FORMATS, GROUPED
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..prompt.templates import TEMPLATES, get_template
+from ..recipe.conditions import CONDITIONS
 from ..retrieve.spec import RetrievalSpec
 from .config import (
     SERVING,

@@ -13,7 +13,7 @@ import argparse
 from typing import Any
 
 from ..bench.config import BenchConfig
-from ..conditions import COMPETITION_BASELINE, DOCUMENT_CONDITIONS, adapter_of
+from ..recipe.conditions import COMPETITION_BASELINE, DOCUMENT_CONDITIONS, adapter_of
 
 FLAGS = ("format", "model", "backend", "template", "closed_world", "max_context_tokens", "retriever", "knowledge",
          "index", "examples", "train", "top_k", "rerank", "votes", "score", "fallback", "permutations", "constrained",

@@ -24,6 +24,7 @@ from ..policy import (
     calibration_for,
 )
 from ..retrieve.spec import KINDS, RetrievalSpec
+from ..types import DEFAULT_MAX_TOKENS, DEFAULT_TEMPERATURE
 from ..vote import FALLBACKS, Fallback
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(divide out the mean letter probability over the questions, options as given), pride "
                         "(the position prior under rotations; the one that works with --permutations), none "
                         f"(default: {DEFAULT_CALIBRATION})")
-    p.add_argument("--temperature", type=float, default=None, help="default: 0 for one vote, 0.7 for more")
-    p.add_argument("--max-tokens", type=int, default=256)
+    p.add_argument("--temperature", type=float, default=None,
+                   help=f"default: 0 for one vote, {DEFAULT_TEMPERATURE} for more")
+    p.add_argument("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS)
     p.add_argument("--batch-size", type=int, default=64, help="items per generation call (and per write)")
     p.add_argument("--limit", type=int, help="answer only the first N questions")
     p.add_argument("--lenient", action="store_true", help="skip malformed records (listed) instead of stopping")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..pipeline import Sampling, answer
 from ..prompt import PromptBuilder
-from ..types import Generation, Generator, Item, Prompt, Retriever
+from ..types import DEFAULT_MAX_TOKENS, Generation, Generator, Item, Prompt, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class LiveGenerator:
         self.autocast_dtype = autocast_dtype
 
     def generate(self, prompts: Sequence[Prompt], *, n: int = 1, temperature: float = 0.0, top_p: float = 1.0,
-                 max_tokens: int = 256, adapter: str | None = None, stop: Sequence[str] | None = None
+                 max_tokens: int = DEFAULT_MAX_TOKENS, adapter: str | None = None, stop: Sequence[str] | None = None
                  ) -> list[list[Generation]]:
         out: list[list[Generation]] = []
         for start in range(0, len(prompts), self.batch_size):

@@ -11,7 +11,7 @@ from typing import Any
 from ..embed import Embedder
 from ..store import FaissStore, VectorStore
 from ..types import Context, Document, Hit, Item
-from .protocol import check_items, item_query, make_context, resolve_top_k
+from .protocol import DEFAULT_TOP_K, check_items, item_query, make_context, resolve_top_k
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class DenseRetriever:
         store: VectorStore,
         embedder: Embedder,
         *,
-        top_k: int = 5,
+        top_k: int = DEFAULT_TOP_K,
         filter: Mapping[str, Any] | None = None,
         query: Callable[[Item], str] = item_query,
         name: str = "dense",
@@ -41,7 +41,7 @@ class DenseRetriever:
 
     @classmethod
     def from_documents(
-        cls, docs: Sequence[Document], embedder: Embedder, *, kind: str = "flat", top_k: int = 5,
+        cls, docs: Sequence[Document], embedder: Embedder, *, kind: str = "flat", top_k: int = DEFAULT_TOP_K,
         store_options: Mapping[str, Any] | None = None, **options: Any,
     ) -> DenseRetriever:
         """Embed ``docs`` and index them in a new ``FaissStore`` of ``kind``."""

@@ -25,7 +25,7 @@ from .graph import KnowledgeGraph
 from .graph_facts import Fact, FactPattern
 from .graph_link import EntityLinker
 from .graph_text import verbalise
-from .protocol import check_items, make_context, question_query, resolve_top_k
+from .protocol import DEFAULT_TOP_K, check_items, make_context, question_query, resolve_top_k
 
 log = logging.getLogger(__name__)
 MODES = ("auto", "paths", "ppr", "khop")
@@ -38,7 +38,7 @@ class GraphRetriever:
         graph: KnowledgeGraph | None = None,
         *,
         build: Callable[[Item], KnowledgeGraph] | None = None,
-        top_k: int = 5,
+        top_k: int = DEFAULT_TOP_K,
         mode: str = "auto",
         max_hops: int = 2,
         max_path_len: int = 4,

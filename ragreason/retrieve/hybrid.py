@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..types import Context, Document, Hit, Item
-from .protocol import Retriever, check_items, make_context, resolve_top_k
+from .protocol import DEFAULT_TOP_K, Retriever, check_items, make_context, resolve_top_k
 
 
 class HybridRetriever:
@@ -20,7 +20,7 @@ class HybridRetriever:
         *,
         weights: Sequence[float] | None = None,
         k: int = 60,
-        top_k: int = 5,
+        top_k: int = DEFAULT_TOP_K,
         fetch_k: int | None = None,
     ) -> None:
         """``retrievers``: a list (named by their ``name`` attribute) or a name -> retriever mapping."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..types import Context, Document, Hit, Item
-from .protocol import check_items, item_query, make_context, resolve_top_k
+from .protocol import DEFAULT_TOP_K, check_items, item_query, make_context, resolve_top_k
 from .tokenize import stopword_set, tokenize
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class LexicalRetriever:
         self,
         docs: Sequence[Document],
         *,
-        top_k: int = 5,
+        top_k: int = DEFAULT_TOP_K,
         stopwords: str | Iterable[str] | None = "default",
         k1: float = 1.5,
         b: float = 0.75,

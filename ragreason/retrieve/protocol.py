@@ -14,6 +14,9 @@ from ..types import Context, Hit, Item, Retriever
 __all__ = ["Retriever"]  # defined in types, named here for the retrievers
 
 
+DEFAULT_TOP_K = 3  # documents per question unless told: every retriever's, and RetrievalSpec's
+
+
 def resolve_top_k(top_k: int | None, default: int) -> int:
     """``top_k`` when given, else ``default``; a ``ValueError`` naming the value unless it is an int >= 1."""
     value = default if top_k is None else top_k

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..embed.choose import EMBEDDERS
 from ..types import MAX_OPTIONS
+from .protocol import DEFAULT_TOP_K
 
 KINDS = ("dense", "bm25", "hybrid", "graph")
 EMBEDDER_CHOICES = ("auto", *EMBEDDERS)
@@ -27,7 +28,7 @@ class RetrievalSpec:
 
     kind: str = field(default="dense", metadata={"help": f"one of {', '.join(KINDS)}"})
     knowledge: str | None = field(default="knowledge", metadata={"help": "knowledge folder or file"})
-    top_k: int = field(default=3, metadata={"help": "documents per question, from each source and fused"})
+    top_k: int = field(default=DEFAULT_TOP_K, metadata={"help": "documents per question, from each source and fused"})
     embedder: str = field(default="auto", metadata={"help": f"one of {', '.join(EMBEDDER_CHOICES)}"})
     examples: bool = field(default=False, metadata={"help": "add the most similar solved items"})
     graph: bool = field(default=False, metadata={"help": "add the graph retriever (kind graph) beside the documents"})

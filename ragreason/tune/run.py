@@ -23,10 +23,10 @@ from ..bench.records import RunRecord
 from ..bench.run import fit_examples, run_arm
 from ..bench.split import load_split
 from ..calibrate import fitted_examples
-from ..conditions import trained_with_context
 from ..data.prior import LetterPrior
 from ..generate.vllm_options import served_dtype
 from ..policy import DEFAULT_SCORE
+from ..recipe.conditions import trained_with_context
 from ..retrieve.context_cache import ContextCache
 from ..types import Item, Retriever
 from ..vote import Fallback

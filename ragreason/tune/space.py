@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bench.config import BenchConfig, ConfigError
-from ..conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS, adapter_of
+from ..recipe.conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS, adapter_of
 
 # axis -> (section, setting) in the benchmark config ("" is its top level)
 AXES: dict[str, tuple[str, str]] = {

@@ -1,7 +1,7 @@
 """The conditions, named once: which adapter answers each, which read retrieved context, and the recipe a
 one-condition config stands for."""
 
-from ragreason.conditions import (
+from ragreason.recipe.conditions import (
     CONDITIONS,
     CONTEXT_CONDITIONS,
     DEFAULT_CONDITIONS,
