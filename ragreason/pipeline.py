@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from .calibrate import (
-    AS_GIVEN,
     BATCH_PSEUDO,
     BATCH_SHARE,
     CALIBRATIONS,
@@ -29,6 +28,7 @@ from .calibrate import (
     MIN_FIT,
     Calibration,
     estimate_priors,
+    orders_problem,
 )
 from .calibrate.formulation import AUTO
 from .data.prior import LetterPrior
@@ -155,9 +155,8 @@ def answer(
     if calibrate is not None and calibrate not in CALIBRATIONS:
         raise ValueError(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {calibrate!r}")
     permutations = permutations if isinstance(permutations, Permutations) else Permutations.parse(permutations)
-    if calibrate in AS_GIVEN and permutations.k != 1:
-        raise ValueError(f"{calibrate} calibration corrects the scores of the options as given; with several "
-                         "option orders use calibrate='pride'")
+    if problem := orders_problem(calibrate, permutations.k):
+        raise ValueError(problem)
     if prior is not None and calibrate in (None, "fitted"):
         raise ValueError("prior= weighs batch- or PriDe-calibrated scores (uncalibrated scores carry the model's "
                          "own letter habit; the fitted calibration learns the answer prior itself)")

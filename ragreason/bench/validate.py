@@ -315,13 +315,12 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
 
     if config.fallback not in FALLBACKS:
         problems.append(f"fallback: must be one of {', '.join(FALLBACKS)}, got {config.fallback!r}")
-    from ..calibrate import AS_GIVEN, CALIBRATIONS
+    from ..calibrate import CALIBRATIONS, orders_problem
 
     if config.calibrate is not None and config.calibrate not in CALIBRATIONS:
         problems.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or null, got {config.calibrate!r}")
-    if config.calibrate in AS_GIVEN and config.permutations != 1:
-        problems.append(f"calibrate: {config.calibrate} corrects the scores of the options as given; with "
-                        "permutations use pride")
+    if problem := orders_problem(config.calibrate, config.permutations):
+        problems.append(f"calibrate: {problem}")
     if config.score is not None and config.score not in (*METHODS, AUTO):
         problems.append(f"score: must be one of {', '.join(METHODS)}, {AUTO} or null, got {config.score!r}")
     s = config.sampling

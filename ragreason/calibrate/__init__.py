@@ -12,7 +12,15 @@ the items' raw scores, which then answer the items: nothing is scored twice.
 """
 
 from .balance import balance_offsets
-from .estimate import AS_GIVEN, CALIBRATIONS, Calibration, Correction, estimate_priors, fitted_examples
+from .estimate import (
+    AS_GIVEN,
+    CALIBRATIONS,
+    Calibration,
+    Correction,
+    estimate_priors,
+    fitted_examples,
+    orders_problem,
+)
 from .fitted import FIT_C, FIT_ITEMS, MAX_PRICE, MIN_BALANCE, MIN_FIT, FittedCorrection, LetterModel
 from .position import (
     BATCH_PSEUDO,
@@ -31,5 +39,5 @@ __all__ = [
     "AS_GIVEN", "BATCH_PSEUDO", "BATCH_SHARE", "CALIBRATIONS", "CV_FOLDS", "DEFAULT_SHARE", "FIT_C", "FIT_ITEMS",
     "MAX_PRICE", "MIN_BALANCE", "MIN_FIT", "MIN_ITEMS", "Calibration", "Correction", "FittedCorrection", "LetterModel",
     "PositionPrior", "balance_offsets", "estimate_priors", "estimation_share", "fit_batch_prior", "fitted_examples",
-    "fit_position_prior", "fitted_wins", "log_softmax",
+    "fit_position_prior", "fitted_wins", "log_softmax", "orders_problem",
 ]

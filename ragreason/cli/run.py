@@ -7,7 +7,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..calibrate import AS_GIVEN, CALIBRATIONS
+from ..calibrate import CALIBRATIONS, orders_problem
 from ..calibrate.formulation import AUTO
 from ..data import FORMATS
 from ..data.prior import LetterPrior
@@ -170,7 +170,7 @@ def _answer(args: argparse.Namespace, items, examples, solved, fallback: Fallbac
     sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
                         constrained=args.constrained)
     calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, bool(solved))
-    if calibrate in AS_GIVEN and args.permutations.k != 1:
+    if orders_problem(calibrate, args.permutations.k):
         log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
         calibrate = "pride"
     try:

@@ -45,6 +45,9 @@ def test_every_problem_is_listed(tmp_path):
     assert "finetune.lora: top_layers must be an integer >= 1 or None, got 0" in text
     assert "fallback: must be one of none, score, prior, got 'guess'" in text
     assert len(problems) == 7, problems
+    orders = validate_config(write(tmp_path, calibrate="batch", permutations="all"))
+    assert orders == ["calibrate: batch calibration corrects the scores of the options as given; with several option "
+                      "orders use calibrate='pride'"]
 
 
 def test_missing_keys_are_listed_with_every_other_problem(tmp_path):
