@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from pathlib import Path
 from typing import Any
 
 from ..data.formats import FLAT, FORMATS, GROUPED
-from ..finetune.spec import LoraSpec, TrainSpec
 from ..prompt.templates import TEMPLATES, get_template
+from ..recipe.binding import bind, bind_settings, read_mapping
 from ..recipe.conditions import CONDITIONS
 from ..retrieve.spec import RetrievalSpec
 from .config import (
@@ -27,7 +25,6 @@ from .options import keyword_names, option_problems, value_problems
 
 SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptConfig, "retrieval": RetrievalSpec,
             "finetune": FinetuneConfig, "sampling": SamplingConfig}
-NESTED = {LoraSpec, TrainSpec}  # dataclass-valued settings, written as a mapping under their name
 REQUIRED = ("name", "out", "data")
 
 
@@ -49,21 +46,6 @@ def _read(path: Path) -> tuple[BenchConfig | None, list[str]]:
     return (None, problems) if raw is None else check_mapping(raw, path.parent.resolve())
 
 
-def read_mapping(path: Path, what: str) -> tuple[dict[str, Any] | None, list[str]]:
-    """The YAML mapping in ``path``, or None and why not (``what``: "config", "search space", ...)."""
-    import yaml
-
-    if not path.is_file():
-        return None, [f"no such {what} file: {path}"]
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        return None, [f"not valid YAML: {exc}"]
-    if not isinstance(raw, dict):
-        return None, [f"the {what} must be a mapping of sections"]
-    return dict(raw), []
-
-
 def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | None, list[str]]:
     """A config from its parsed YAML (paths relative to ``base_dir``), or None and every problem."""
     problems: list[str] = []
@@ -76,7 +58,7 @@ def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | No
         if not isinstance(section, dict):
             problems.append(f"{key}: expected a mapping, got {type(section).__name__}")
             continue
-        built = _build(cls, section, f"{key}.", problems)
+        built = bind(cls, section, f"{key}.", problems)
         if built is not None:
             values[key] = built
     for key in ("conditions", "votes"):
@@ -87,95 +69,6 @@ def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | No
     config = BenchConfig(**{**stand_in, **values}, base_dir=str(base_dir))
     problems += _semantics(config, present)  # also after binding problems: list everything at once
     return (None if problems or present != set(REQUIRED) else config), problems
-
-
-def _build(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
-    """``cls`` from the well-typed settings of a mapping (nested settings too); None, with the problems
-    listed, when a required setting is missing or the class's own checks reject them."""
-    values = bind_settings(cls, raw, prefix, problems)
-    required = [f.name for f in dataclasses.fields(cls)
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
-    if any(name not in values for name in required):  # listed as missing or mistyped by bind_settings
-        return None
-    hints = typing.get_type_hints(cls)
-    for name, value in list(values.items()):
-        if hints[name] in NESTED:
-            if not isinstance(value, dict):
-                problems.append(f"{prefix}{name}: expected a mapping, got {value!r}")
-                del values[name]
-                continue
-            nested = _build(hints[name], value, f"{prefix}{name}.", problems)
-            if nested is None:
-                del values[name]
-            else:
-                values[name] = nested
-    try:
-        built = cls(**values)
-    except ValueError as exc:  # the class's own checks (a SpecError lists every bad value)
-        text = str(exc).split(": ", 1)[1] if str(exc).startswith("bad ") else str(exc)
-        problems += [f"{prefix.rstrip('.')}: {part}" for part in text.split("; ")]
-        return None
-    return built
-
-
-def bind_settings(cls: type, raw: dict[str, Any], prefix: str, problems: list[str],
-                  skip: set[str] = frozenset()) -> dict:
-    """The settings of ``raw`` that are fields of the dataclass ``cls`` and have its field types; every
-    unknown, missing or mistyped one is added to ``problems`` (named with ``prefix``)."""
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    out: dict[str, Any] = {}
-    known = [n for n in fields if n != "base_dir"]
-    for key in raw:
-        if key not in fields and key not in skip:
-            problems.append(f"{prefix}{key}: unknown setting{_belongs(cls, key)} (known: {', '.join(known)})")
-    for name, f in fields.items():
-        if name in skip:
-            continue
-        if name not in raw:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                problems.append(f"{prefix}{name}: missing")
-            continue
-        value = raw[name]
-        if hints[name] in NESTED:
-            out[name] = value
-            continue
-        if not _fits(value, hints[name]):
-            problems.append(f"{prefix}{name}: expected {_describe(hints[name])}, got {value!r}")
-            continue
-        out[name] = float(value) if hints[name] in (float, float | None) and isinstance(value, int) else value
-    return out
-
-
-def _belongs(cls: type, key: str) -> str:
-    """Where a setting of a nested section goes (``finetune.lr`` -> "finetune.train")."""
-    hints = typing.get_type_hints(cls)
-    for name, hint in hints.items():
-        if hint in NESTED and key in {f.name for f in dataclasses.fields(hint)}:
-            return f"; it belongs under {name}"
-    return ""
-
-
-def _fits(value: Any, hint: Any) -> bool:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, arg) for arg in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if origin in (list, tuple):
-        inner = typing.get_args(hint)[0]
-        return isinstance(value, list) and all(_fits(v, inner) for v in value)
-    if origin is dict:
-        return isinstance(value, dict)
-    return isinstance(value, hint)
-
-
-def _describe(hint: Any) -> str:
-    return str(hint).replace("typing.", "").replace("<class '", "").replace("'>", "")
 
 
 def _semantics(config: BenchConfig, present: set[str]) -> list[str]:

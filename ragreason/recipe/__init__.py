@@ -1,4 +1,5 @@
-"""How a question is answered: the conditions (what an answer reads, which adapter gives it)."""
+"""How a question is answered: the conditions (what an answer reads, which adapter gives it), and the YAML
+binding its settings are read with (`binding`)."""
 
 from .conditions import (
     CONDITIONS,

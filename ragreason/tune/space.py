@@ -127,7 +127,8 @@ def is_space(path: str | Path) -> bool:
 
 
 def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
-    from ..bench.validate import check_mapping, read_mapping
+    from ..bench.validate import check_mapping
+    from ..recipe.binding import read_mapping
 
     raw, problems = read_mapping(path, "search space")
     if raw is None:
@@ -174,7 +175,7 @@ def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
 
 
 def _race(raw: Any) -> tuple[RaceSpec, list[str]]:
-    from ..bench.validate import bind_settings
+    from ..recipe.binding import bind_settings
 
     if not isinstance(raw, dict):
         return RaceSpec(), [f"race: expected a mapping, got {type(raw).__name__}"]
