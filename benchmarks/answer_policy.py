@@ -26,7 +26,6 @@ from ragreason.bench.components import merged_model
 from ragreason.bench.records import RunRecord
 from ragreason.bench.report import letter_bias
 from ragreason.bench.split import seeded_sample, split_by_problem
-from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, chance_accuracy, load_items
 from ragreason.generate import VLLMGenerator
 from ragreason.generate.cloze import CLOZE_METHODS
@@ -37,6 +36,7 @@ from ragreason.paths import shared_data_dir
 from ragreason.pipeline import Sampling, answer
 from ragreason.policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
 from ragreason.prompt import PromptBuilder
+from ragreason.stats import accuracy, paired
 from ragreason.types import Answer, Item
 from ragreason.vote import Fallback
 

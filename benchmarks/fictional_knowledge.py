@@ -18,8 +18,8 @@ from pathlib import Path
 
 from cli_arms import ragreason_run, timed_arms  # beside this script
 
-from ragreason.bench.stats import accuracy, paired
 from ragreason.data import LetterPrior, load_items
+from ragreason.stats import accuracy, paired
 from ragreason.synth.facts import KINDS, document, make_people, questions
 
 ARMS = {  # name: (questions file, extra flags)

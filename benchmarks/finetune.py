@@ -120,12 +120,12 @@ def profile(args: argparse.Namespace) -> None:
 
 def effect(args: argparse.Namespace) -> None:
     from ragreason.bench.components import merged_model
-    from ragreason.bench.stats import accuracy, paired
     from ragreason.finetune import check_adapter
     from ragreason.generate import VLLMGenerator
     from ragreason.generate.vllm_options import served_dtype
     from ragreason.models import default_llm_path
     from ragreason.pipeline import Sampling, answer
+    from ragreason.stats import accuracy, paired
 
     items = proofwriter("dev")[: args.limit]
     base_model = default_llm_path()

@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 
 from ragreason.bench.records import PRIOR, read_records
-from ragreason.bench.stats import accuracy, paired
 from ragreason.data import load_items
 from ragreason.paths import shared_data_dir
+from ragreason.stats import accuracy, paired
 from ragreason.types import Item
 
 NOT = re.compile(r"\bnot\b", re.IGNORECASE)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from cli_arms import ragreason_run, timed_arms  # beside this script
 
-from ragreason.bench.stats import accuracy, paired
 from ragreason.data import load_items
+from ragreason.stats import accuracy, paired
 from ragreason.synth.fiction import QUESTION_KINDS, make_questions, make_world, write_world
 
 ARMS = {"no retrieval": [], "hybrid": ["--retriever", "hybrid"], "graph": ["--retriever", "graph"]}

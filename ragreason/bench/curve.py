@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from ..stats import accuracy
 from .config import BenchConfig, ConfigError
 from .records import PRIOR, read_records
 from .report import pair_records
-from .stats import accuracy
 
 log = logging.getLogger(__name__)
 

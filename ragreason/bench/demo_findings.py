@@ -4,11 +4,11 @@ makes a dozen comparisons)."""
 
 from __future__ import annotations
 
+from ..stats import accuracy, paired
 from .demo_world import WorldDemo, by_kind
 from .findings import SIGNIFICANT
 from .records import RunRecord
 from .report import ArmRow
-from .stats import accuracy, paired
 
 
 def world_findings(demo: WorldDemo) -> list[str]:

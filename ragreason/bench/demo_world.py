@@ -25,9 +25,9 @@ from pathlib import Path
 import yaml
 
 from ..data.mcq import load_mcq
+from ..stats import Estimate, accuracy, paired
 from .records import RunRecord, read_records
 from .report import Report
-from .stats import Estimate, accuracy, paired
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..stats import accuracy, paired
 from .config import BenchConfig
 from .records import PRIOR, RunRecord
-from .stats import accuracy, paired
 
 
 @dataclass(frozen=True)

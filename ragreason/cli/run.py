@@ -267,8 +267,8 @@ def _summary(args: argparse.Namespace, items, answers, solved) -> None:
     scored = [(i, a) for i, a in zip(items, answers, strict=True) if i.answer is not None]
     if not scored:
         return
-    from ..bench.stats import paired
     from ..data import LetterPrior, chance_accuracy
+    from ..stats import paired
 
     right = [a.choice == i.answer for i, a in scored]
     print(f"accuracy on the {len(scored)} questions with a gold answer: {sum(right) / len(scored):.3f}")

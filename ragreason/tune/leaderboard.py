@@ -9,9 +9,9 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ..bench.stats import accuracy, paired
 from ..data import chance_accuracy
 from ..paths import write_text_atomic
+from ..stats import accuracy, paired
 from .result import BASE_NAME, TuneResult
 
 

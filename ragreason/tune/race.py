@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..bench.stats import mcnemar_exact
+from ..stats import mcnemar_exact
 from ..types import Item
 from .budget import Meter
 from .space import RaceSpec, Recipe

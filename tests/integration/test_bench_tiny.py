@@ -10,10 +10,10 @@ from tiny_model import build_tiny_model
 from ragreason.bench.records import read_records
 from ragreason.bench.run import run_bench
 from ragreason.bench.split import load_split
-from ragreason.bench.stats import accuracy, paired
 from ragreason.bench.validate import load_config
 from ragreason.data import LetterPrior
 from ragreason.generate.vllm_options import served_dtype
+from ragreason.stats import accuracy, paired
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 

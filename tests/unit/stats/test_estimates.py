@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from ragreason.bench.stats import accuracy, mcnemar_exact, paired
+from ragreason.stats import accuracy, mcnemar_exact, paired
 
 
 def test_mcnemar_exact_known_values():
