@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..stats import accuracy, paired
 from .demo_world import WorldDemo, by_kind
 from .findings import SIGNIFICANT
-from .records import RunRecord
+from .records import PRIOR, RunRecord
 from .report import ArmRow
 
 
@@ -93,7 +93,7 @@ def _convention(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:
 def _hallucination(records: list[RunRecord], rows: dict[str, ArmRow]) -> str:
     """Point 3: questions about people the world does not have, whose right answer is that the documents do
     not say; each arm's count, and the arms that read documents or were trained against base."""
-    absent = {arm: by_kind(records, arm, "absent") for arm in rows if arm != "prior"}
+    absent = {arm: by_kind(records, arm, "absent") for arm in rows if arm != PRIOR}
     base = absent.get("base@1", [])
     if not base:
         return ""
@@ -124,7 +124,7 @@ def _latency(rows: dict[str, ArmRow]) -> str:
     base = rows.get("base@1")
     if base is None or not base.n or not base.seconds:
         return ""
-    per = {arm: row.seconds / row.n for arm, row in rows.items() if arm != "prior" and row.n and row.seconds}
+    per = {arm: row.seconds / row.n for arm, row in rows.items() if arm != PRIOR and row.n and row.seconds}
     ratios = ", ".join(f"{arm.split('@')[0]} {s:.2f} s ({s / per['base@1']:.1f}x)" for arm, s in per.items())
     return f"5. Latency per question, retrieval included: {ratios}."
 

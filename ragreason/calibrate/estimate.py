@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 CALIBRATIONS = ("batch", "fitted", "pride")
 AS_GIVEN = ("batch", "fitted")  # the kinds that correct the scores of the options as given (not across orders)
 
+SCORE_CHUNK = 64  # prompts per scoring call: the progress bar moves this often
+Correction = PositionPrior | FittedCorrection
+
 
 def orders_problem(calibrate: str | None, orders: int | str) -> str | None:
     """Why ``calibrate`` cannot correct scores read under ``orders`` option orders (a count, or "all"; None: it
@@ -36,8 +39,6 @@ def orders_problem(calibrate: str | None, orders: int | str) -> str | None:
         return (f"{calibrate} calibration corrects the scores of the options as given; with several option orders "
                 "use calibrate='pride'")
     return None
-SCORE_CHUNK = 64  # prompts per scoring call: the progress bar moves this often
-Correction = PositionPrior | FittedCorrection
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .adapters import AdapterSpec, lora_rank_for
 CPU_KV_CACHE_BYTES = 1 << 30
 # The smallest KV block vLLM-CPU's attention takes (a multiple of 32; its default is 128). The prefix cache
 # shares whole blocks, so the options of a question recompute less of the prompt they share: option scoring
-# on the demo's world costs 0.55-0.68x per question against 128-token blocks, with the same answers
+# on the demo's world takes 0.62-0.74x the time of 128-token blocks, with the same answers
 # (benchmarks/RESULTS.md, "KV cache blocks on the CPU").
 CPU_BLOCK_SIZE = 32
 log = logging.getLogger(__name__)
