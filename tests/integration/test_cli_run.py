@@ -113,3 +113,27 @@ def test_option_orders_on_the_real_engine_keep_each_orders_answer(tmp_path, shar
     for record in records:  # three options: three cyclic orders, each answered, mapped back to A-C
         assert len(record["by_order"]) == 3 and set(record["by_order"]) <= {"A", "B", "C"}
         assert record["choice"] in ("A", "B", "C")
+
+
+def test_a_fully_fine_tuned_folder_given_as_adapter_is_served_as_the_model(tmp_path, default_llm, capsys):
+    """A folder holding a whole model (as full fine-tuning writes it, with its ragreason.json) answers through
+    --adapter exactly as through --model with the prompt it records; vLLM never sees it as a LoRA."""
+    from ragreason.finetune import AdapterInfo
+
+    full = tmp_path / "full"
+    full.mkdir()
+    for file in default_llm.iterdir():
+        (full / file.name).symlink_to(file)
+    AdapterInfo(path=str(full), base_model=str(default_llm), base_fingerprint={}, data_hash="h", template="cloze",
+                target="answer", lora={}, train={"method": "full"}, closed_world=True).write(full)
+    data = tmp_path / "q.jsonl"
+    data.write_text("".join(json.dumps({"id": f"q{k}", "question": f"Which colour is sky {k}?",
+                                        "options": ["blue", "green", "red"], "answer": "A"}) + "\n" for k in range(3)))
+    common = ["run", "--data", str(data), "--format", "mcq", "--no-progress"]
+    assert main([*common, "--adapter", str(full), "--out", str(tmp_path / "a.jsonl")]) == 0
+    assert main([*common, "--model", str(full), "--template", "cloze", "--out", str(tmp_path / "m.jsonl")]) == 0
+    capsys.readouterr()
+    served = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    plain = [json.loads(line) for line in (tmp_path / "m.jsonl").read_text().splitlines()]
+    assert [r["choice"] for r in served] == [r["choice"] for r in plain] and len(served) == 3
+    assert [r["by_source"] for r in served] == [r["by_source"] for r in plain]  # the same option scores
