@@ -33,9 +33,10 @@ from ragreason.generate.vllm_options import served_dtype
 from ragreason.models import default_llm_path
 from ragreason.orders import Permutations
 from ragreason.paths import shared_data_dir
-from ragreason.pipeline import Sampling, answer
+from ragreason.pipeline import RunOptions, answer
 from ragreason.policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
-from ragreason.prompt import PromptBuilder
+from ragreason.prompt import PromptSpec
+from ragreason.recipe import Recipe, Sampling
 from ragreason.stats import accuracy, paired
 from ragreason.types import Answer, Item
 from ragreason.vote import Fallback
@@ -72,7 +73,9 @@ SETS = {
 
 
 @dataclass(frozen=True)
-class Recipe:
+class Policy:
+    """A named way of answering compared here; ``run_set`` turns it into the ``Recipe`` it stands for."""
+
     sampling: Sampling
     score: str | None = None
     permutations: int | None = 1  # None: every cyclic shift
@@ -82,32 +85,32 @@ class Recipe:
 
 
 FREE = dict(temperature=0.7, top_p=0.95, max_tokens=16)
-RECIPES = {
-    "greedy": Recipe(Sampling(n=1, max_tokens=16)),
-    "sample@5": Recipe(Sampling(n=5, **FREE)),
-    "constrained@1": Recipe(Sampling(n=1, max_tokens=16, constrained=True)),
-    "constrained@5": Recipe(Sampling(n=5, constrained=True, **FREE)),
-    "constrained@5 x2 orders": Recipe(Sampling(n=5, constrained=True, **FREE), permutations=2),
-    "constrained@5 x4 orders": Recipe(Sampling(n=5, constrained=True, **FREE), permutations=4),
-    "label": Recipe(Sampling(n=0), score="label"),
-    "label calibrated": Recipe(Sampling(n=0), score="label", calibrate="pride"),
-    "label x all orders": Recipe(Sampling(n=0), score="label", permutations=None),
-    "label calibrated x all orders": Recipe(Sampling(n=0), score="label", permutations=None, calibrate="pride"),
-    "text": Recipe(Sampling(n=0), score="text"),
-    "text calibrated": Recipe(Sampling(n=0), score="text", calibrate="pride"),
-    "text x2 orders": Recipe(Sampling(n=0), score="text", permutations=2),
-    "text calibrated x2 orders": Recipe(Sampling(n=0), score="text", permutations=2, calibrate="pride"),
-    "label calibrated + prior": Recipe(Sampling(n=0), score="label", calibrate="pride", prior=True),
-    "text calibrated + prior": Recipe(Sampling(n=0), score="text", calibrate="pride", prior=True),
-    "label batch-calibrated": Recipe(Sampling(n=0), score="label", calibrate="batch"),
-    "text batch-calibrated": Recipe(Sampling(n=0), score="text", calibrate="batch"),
-    "label fitted": Recipe(Sampling(n=0), score="label", calibrate="fitted"),
-    "text fitted": Recipe(Sampling(n=0), score="text", calibrate="fitted"),
-    **{method: Recipe(Sampling(n=0), score=method) for method in CLOZE_METHODS},
-    **{f"{method} fitted": Recipe(Sampling(n=0), score=method, calibrate="fitted") for method in CLOZE_METHODS},
-    **{f"{method} batch-calibrated": Recipe(Sampling(n=0), score=method, calibrate="batch")
+POLICIES = {
+    "greedy": Policy(Sampling(n=1, max_tokens=16)),
+    "sample@5": Policy(Sampling(n=5, **FREE)),
+    "constrained@1": Policy(Sampling(n=1, max_tokens=16, constrained=True)),
+    "constrained@5": Policy(Sampling(n=5, constrained=True, **FREE)),
+    "constrained@5 x2 orders": Policy(Sampling(n=5, constrained=True, **FREE), permutations=2),
+    "constrained@5 x4 orders": Policy(Sampling(n=5, constrained=True, **FREE), permutations=4),
+    "label": Policy(Sampling(n=0), score="label"),
+    "label calibrated": Policy(Sampling(n=0), score="label", calibrate="pride"),
+    "label x all orders": Policy(Sampling(n=0), score="label", permutations=None),
+    "label calibrated x all orders": Policy(Sampling(n=0), score="label", permutations=None, calibrate="pride"),
+    "text": Policy(Sampling(n=0), score="text"),
+    "text calibrated": Policy(Sampling(n=0), score="text", calibrate="pride"),
+    "text x2 orders": Policy(Sampling(n=0), score="text", permutations=2),
+    "text calibrated x2 orders": Policy(Sampling(n=0), score="text", permutations=2, calibrate="pride"),
+    "label calibrated + prior": Policy(Sampling(n=0), score="label", calibrate="pride", prior=True),
+    "text calibrated + prior": Policy(Sampling(n=0), score="text", calibrate="pride", prior=True),
+    "label batch-calibrated": Policy(Sampling(n=0), score="label", calibrate="batch"),
+    "text batch-calibrated": Policy(Sampling(n=0), score="text", calibrate="batch"),
+    "label fitted": Policy(Sampling(n=0), score="label", calibrate="fitted"),
+    "text fitted": Policy(Sampling(n=0), score="text", calibrate="fitted"),
+    **{method: Policy(Sampling(n=0), score=method) for method in CLOZE_METHODS},
+    **{f"{method} fitted": Policy(Sampling(n=0), score=method, calibrate="fitted") for method in CLOZE_METHODS},
+    **{f"{method} batch-calibrated": Policy(Sampling(n=0), score=method, calibrate="batch")
        for method in CLOZE_METHODS},
-    "default": Recipe(Sampling(n=0), score=DEFAULT_SCORE, calibrate=DEFAULT_CALIBRATION, fallback=DEFAULT_FALLBACK),
+    "default": Policy(Sampling(n=0), score=DEFAULT_SCORE, calibrate=DEFAULT_CALIBRATION, fallback=DEFAULT_FALLBACK),
 }
 
 
@@ -148,28 +151,27 @@ def run_set(name: str, recipes: list[str], runs: Path, generator: VLLMGenerator,
     train, test = load_set(name, limit, first)
     solved = train[fit_skip:]  # what the fitted calibration learns from
     prior = LetterPrior.fit(train)
-    builder = PromptBuilder("direct", closed_world=SETS[name].closed_world)
+    prompt = PromptSpec("direct", closed_world=SETS[name].closed_world, max_context_tokens=None)
     folder = runs / name
     folder.mkdir(parents=True, exist_ok=True)
     timing_path = folder / "seconds.json"
     timings = json.loads(timing_path.read_text()) if timing_path.is_file() else {}
     results: dict[str, list[Answer]] = {}
+    gold = lambda item, a: {"gold": item.answer}  # noqa: E731
     for recipe_name in recipes:
-        recipe = RECIPES[recipe_name]
+        policy = POLICIES[recipe_name]
         out = folder / f"{recipe_name.replace(' ', '_').replace('@', '-k')}.jsonl"
         fresh = not out.is_file()
         started = time.perf_counter()
-        fallback = Fallback(recipe.fallback, prior if recipe.fallback == "prior" else None,
-                            method=recipe.score or DEFAULT_SCORE)
-        results[recipe_name] = answer(
-            test, builder=builder, generator=generator, sampling=recipe.sampling, score=recipe.score,
-            permutations=Permutations(recipe.permutations),
-            calibrate=recipe.calibrate, fallback=fallback,
-            prior=prior if recipe.prior else None,
-            examples=solved if recipe.calibrate == "fitted" or recipe.score == DEFAULT_SCORE else None,
-            adapter=adapter, out=out, batch_size=64, progress=False,
-            record_extra=lambda item, a: {"gold": item.answer},
-        )
+        fallback = Fallback(policy.fallback, prior if policy.fallback == "prior" else None,
+                            method=policy.score or DEFAULT_SCORE)
+        recipe = Recipe(prompt=prompt, sampling=policy.sampling, score=policy.score, calibrate=policy.calibrate,
+                        prior=policy.prior, permutations=Permutations(policy.permutations), fallback=fallback,
+                        adapter=adapter)
+        learns = policy.calibrate == "fitted" or policy.score == DEFAULT_SCORE
+        results[recipe_name] = answer(test, recipe, generator=generator,
+                                      examples=train if policy.prior else solved if learns else None, out=out,
+                                      progress=False, options=RunOptions(batch_size=64, record_extra=gold))
         if fresh:
             timings[recipe_name] = time.perf_counter() - started
             timing_path.write_text(json.dumps(timings, indent=1))
@@ -235,7 +237,7 @@ def _ratio(value: float | None, reference: float | None, digits: int = 1) -> str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS)[:4])
-    parser.add_argument("--recipes", nargs="+", choices=RECIPES, default=list(RECIPES))
+    parser.add_argument("--recipes", nargs="+", choices=POLICIES, default=list(POLICIES))
     parser.add_argument("--limit", type=int, help="test items per set (a seeded sample, or --first)")
     parser.add_argument("--first", action="store_true", help="take the first --limit test items")
     parser.add_argument("--adapter", help="a LoRA adapter folder to answer with")
@@ -245,7 +247,7 @@ def main() -> None:
                         help="the fitted calibration learns from the training items after the first N (an adapter "
                              "trained on the first N)")
     parser.add_argument("--runs", default="runs/policy")
-    parser.add_argument("--versus", default="label fitted", choices=RECIPES,
+    parser.add_argument("--versus", default="label fitted", choices=POLICIES,
                         help="each recipe is also paired against this one (McNemar), when it is run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

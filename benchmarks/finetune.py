@@ -119,12 +119,12 @@ def profile(args: argparse.Namespace) -> None:
 
 
 def effect(args: argparse.Namespace) -> None:
+    from ragreason import PromptSpec, Recipe, RunOptions, Sampling, answer
     from ragreason.bench.components import merged_model
     from ragreason.finetune import check_adapter
     from ragreason.generate import VLLMGenerator
     from ragreason.generate.vllm_options import served_dtype
     from ragreason.models import default_llm_path
-    from ragreason.pipeline import Sampling, answer
     from ragreason.stats import accuracy, paired
 
     items = proofwriter("dev")[: args.limit]
@@ -138,8 +138,10 @@ def effect(args: argparse.Namespace) -> None:
         for n in (1, args.votes):
             name = f"{label}-n{n}"
             started = time.perf_counter()
-            answers = answer(items, builder=builder(), generator=llm, adapter=adapter, batch_size=64,
-                             sampling=Sampling(n=n, max_tokens=args.max_tokens), out=runs / f"{name}.jsonl")
+            answers = answer(items,
+                             Recipe(prompt=PromptSpec.of(builder()), sampling=Sampling(n=n, max_tokens=args.max_tokens),
+                                    adapter=adapter), generator=llm, out=runs / f"{name}.jsonl",
+                             options=RunOptions(batch_size=64))
             results[name] = [a.choice == i.answer for a, i in zip(answers, items, strict=True)]
             answered = sum(a.choice is not None for a in answers) / len(items)
             log.info("%s: %.3f in %.0f s (answered %.3f)", name, sum(results[name]) / len(items),

@@ -11,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from ragreason import PromptBuilder, Sampling, answer, load_items
+from ragreason import PromptSpec, Recipe, Sampling, answer, load_items
 from ragreason.generate import VLLMGenerator
 from ragreason.models import default_llm_path
 from ragreason.retrieve import RetrievalSpec, build_retriever
@@ -35,8 +35,8 @@ with tempfile.TemporaryDirectory(prefix="ragreason-ask-") as tmp:
     # 2. Hybrid retrieval (FAISS + BM25) over the folder; the answering model keeps the documents it needs.
     retriever = build_retriever(RetrievalSpec(kind="hybrid", knowledge=args.knowledge), items)
     with VLLMGenerator(default_llm_path()) as generator:  # 3. Each option's text scored as the answer.
-        results = answer(items, builder=PromptBuilder("direct"), generator=generator, retriever=retriever,
-                         sampling=Sampling(n=0), score="cloze-pmi", progress=False)
+        results = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="cloze-pmi"),
+                         generator=generator, retriever=retriever, progress=False)
 
 for item, result in zip(items, results, strict=True):
     said, gold = (item.options[ord(x) - ord("A")] if x else "-" for x in (result.choice, item.answer))

@@ -9,14 +9,13 @@ Answers go to out/answers.jsonl as they are made: stop it and run it again, and 
 import argparse
 from pathlib import Path
 
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.data import flatten, load_problems
 from ragreason.data.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.data.submission import write_submission
 from ragreason.embed import default_embedder
 from ragreason.generate import VLLMGenerator
 from ragreason.models import default_llm_path
-from ragreason.pipeline import Sampling, answer
-from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import DenseRetriever, HybridRetriever, LexicalRetriever
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 from ragreason.vote import Fallback
@@ -42,9 +41,10 @@ retriever = HybridRetriever([DenseRetriever.from_documents(docs, default_embedde
 
 with VLLMGenerator(default_llm_path()) as generator:
     # Questions no sample names an option for are answered by the calibrated letter scores: no blank answer.
-    answers = answer(items, builder=PromptBuilder("reasoning", max_context_tokens=512), generator=generator,
-                     retriever=retriever, sampling=Sampling(n=args.votes, max_tokens=256),
-                     fallback=Fallback("score", method="label"), calibrate="batch",
+    answers = answer(items,
+                     Recipe(prompt=PromptSpec("reasoning", max_context_tokens=512),
+                            sampling=Sampling(n=args.votes, max_tokens=256), calibrate="batch",
+                            fallback=Fallback("score", method="label")), generator=generator, retriever=retriever,
                      out=args.out / "answers.jsonl")
 
 report = write_submission(problems, {a.item_id: a.choice for a in answers}, args.out / "submission.jsonl")

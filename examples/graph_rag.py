@@ -5,12 +5,11 @@
 
 import argparse
 
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.data import load_items
 from ragreason.generate import VLLMGenerator
 from ragreason.models import default_llm_path
 from ragreason.paths import shared_data_dir
-from ragreason.pipeline import Sampling, answer
-from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import GraphRetriever, KnowledgeGraph
 
 parser = argparse.ArgumentParser()
@@ -32,8 +31,8 @@ for item in items:
     print("  retrieved path:\n    " + "\n    ".join(h.doc.text for h in context.hits))
 
 with VLLMGenerator(default_llm_path()) as generator:
-    results = answer(items, builder=PromptBuilder("direct"), generator=generator, retriever=retriever,
-                     sampling=Sampling(n=args.votes), progress=False)
+    results = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=args.votes)), generator=generator,
+                     retriever=retriever, progress=False)
 
 for item, result in zip(items, results, strict=True):
     print(f"{item.id}: answer {result.choice} votes {result.votes} (gold {item.answer}: "

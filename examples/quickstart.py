@@ -5,12 +5,11 @@
 
 import argparse
 
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.data.knowledge import default_knowledge_dir, load_knowledge
 from ragreason.embed import default_embedder
 from ragreason.generate import VLLMGenerator
 from ragreason.models import default_llm_path
-from ragreason.pipeline import Sampling, answer
-from ragreason.prompt import PromptBuilder
 from ragreason.retrieve import DenseRetriever
 from ragreason.types import Item
 
@@ -35,8 +34,8 @@ item = Item(
 
 # 3. Retrieve, prompt, sample k answers in one vLLM call, vote.
 with VLLMGenerator(default_llm_path()) as generator:
-    [result] = answer([item], builder=PromptBuilder("reasoning"), generator=generator, retriever=retriever,
-                      sampling=Sampling(n=args.votes), progress=False)
+    [result] = answer([item], Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=args.votes)),
+                      generator=generator, retriever=retriever, progress=False)
 
 for hit in result.context.hits:
     print(f"context [{hit.score:.2f}] {hit.doc.id}: {hit.doc.text[:90]!r}")

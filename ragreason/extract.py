@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from .types import option_letters
+from .types import Item, option_letters
+
+Reader = Callable[[Item, str], "str | None"]  # a sampled text -> the letter it chose, or None
 
 _L = r"([A-Za-z])(?![A-Za-z])"
 _OPEN = r"[\*\s\"'“‘「]*[\(\[（【]?[\*\s]*"
@@ -152,3 +154,8 @@ def _options_in(line: str, options: Sequence[str]) -> list[int]:
         spans += [(m.start(), m.end(), i) for m in re.finditer(pattern, low)]
     kept = {i for s, e, i in spans if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in spans)}
     return sorted(kept)
+
+
+def read_choice(item: Item, text: str) -> str | None:
+    """The default reader: ``extract_choice`` with the item's option texts."""
+    return extract_choice(text, len(item.options), options=item.options)

@@ -1,4 +1,4 @@
-"""``answer``: items -> retrieved context -> prompts -> sampled answers -> votes -> answers.
+"""``answer``: items -> retrieved context -> prompts -> sampled answers -> votes -> answers, as a ``Recipe`` says.
 
 A readable function, not an engine. With ``out=path.jsonl`` every answered item is appended (and
 flushed) as soon as its batch is done, and a rerun skips the items already there: a crash loses at
@@ -18,7 +18,6 @@ from typing import Any
 from .calibrate import (
     BATCH_PSEUDO,
     BATCH_SHARE,
-    CALIBRATIONS,
     CV_FOLDS,
     DEFAULT_SHARE,
     FIT_C,
@@ -28,150 +27,76 @@ from .calibrate import (
     MIN_FIT,
     Calibration,
     estimate_priors,
-    orders_problem,
 )
 from .calibrate.formulation import AUTO
 from .data.prior import LetterPrior
-from .extract import extract_choice
 from .generate.scoring import answer_choices
-from .orders import Order, Permutations, reorder, scores_to_original, to_original
+from .orders import Order, reorder, scores_to_original, to_original
 from .prompt import PromptBuilder
+from .prompt.tokens import ModelTokenCounter
+from .recipe.recipe import Recipe
+from .recipe.sampling import Sampling
 from .results import JsonlLog, answer_from_record, answer_to_record
 from .retrieve.rerank import RERANK_METHOD, with_model
-from .types import (
-    DEFAULT_MAX_TOKENS,
-    DEFAULT_TEMPERATURE,
-    DEFAULT_TOP_P,
-    Answer,
-    Generation,
-    Generator,
-    Item,
-    Retriever,
-)
-from .vote import Fallback, Vote, Voter, generation_source, vote_from_scores
-
-Reader = Callable[[Item, str], "str | None"]
-
-
-def read_choice(item: Item, text: str) -> str | None:
-    """The default reader: ``extract_choice`` with the item's option texts."""
-    return extract_choice(text, len(item.options), options=item.options)
+from .types import Answer, Generation, Generator, Item, Retriever
+from .vote import Vote, generation_source, vote_from_scores
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Sampling:
-    """How to sample: ``n`` answers per prompt; temperature None means greedy for n=1, ``DEFAULT_TEMPERATURE``
-    above.
-    ``separate``: ask for the n samples in n calls of one sample each (the SAIS 2024 competition
-    baseline's way; slower, kept for comparison) instead of one call with ``n``. ``constrained``:
-    every sample is one of the template's answer lines with a valid letter (structured outputs on
-    vLLM; no reasoning is written, so no sample is unreadable)."""
+class RunOptions:
+    """How a run goes, beside what answers: ``batch_size`` items per engine call (and per write to ``out``);
+    ``record_extra`` adds fields to each record written to ``out`` (e.g. the gold answer); ``calibrate_on``:
+    estimate the "batch" and "pride" priors, and balance the "fitted" answers, over these items instead of
+    the items answered (a superset, so that answering a slice of them first answers it as the whole would)."""
 
-    n: int = 1
-    temperature: float | None = None
-    top_p: float = DEFAULT_TOP_P
-    max_tokens: int = DEFAULT_MAX_TOKENS
-    stop: tuple[str, ...] = ()
-    separate: bool = False
-    constrained: bool = False
+    batch_size: int = 32
+    record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None
+    calibrate_on: Sequence[Item] | None = None
 
     def __post_init__(self) -> None:
-        if self.n < 0:
-            raise ValueError(f"n must be >= 0, got {self.n}")
-        if self.temperature is not None and self.temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {self.temperature}")
-        if self.max_tokens < 1:
-            raise ValueError(f"max_tokens must be >= 1, got {self.max_tokens}")
-
-    @property
-    def effective_temperature(self) -> float:
-        if self.temperature is not None:
-            return self.temperature
-        return 0.0 if self.n <= 1 else DEFAULT_TEMPERATURE
-
-    def settings(self) -> dict[str, Any]:
-        """What of it decides an answer (for the run key); settings added later count only when set."""
-        return {k: v for k, v in self.__dict__.items() if k not in _LATER or v != _LATER[k]}
-
-
-_LATER = {"constrained": False}
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
 
 
 def answer(
     items: Sequence[Item],
+    recipe: Recipe | None = None,
     *,
-    builder: PromptBuilder,
     generator: Generator,
-    voter: Voter | None = None,
     retriever: Retriever | None = None,
-    sampling: Sampling | None = None,
-    score: str | None = None,
-    adapter: str | None = None,
-    out: str | Path | None = None,
-    batch_size: int = 32,
-    top_k: int | None = None,
-    reader: Reader = read_choice,
-    record_extra: Callable[[Item, Answer], dict[str, Any]] | None = None,
-    fallback: Fallback | None = None,
-    permutations: Permutations | int | str = 1,
-    calibrate: str | None = None,
-    prior: LetterPrior | None = None,
     examples: Sequence[Item] | None = None,
-    calibrate_on: Sequence[Item] | None = None,
+    out: str | Path | None = None,
     progress: bool = True,
+    options: RunOptions | None = None,
 ) -> list[Answer]:
-    """Answer every item; returns answers in item order (those resumed from ``out`` included).
+    """Answer every item by ``recipe`` (default: ``Recipe()``, one greedy sample, read and voted); returns
+    answers in item order (those resumed from ``out`` included).
 
-    ``sampling.n`` samples per item (default: one, greedy) are voted by ``voter`` (majority by default);
-    ``score`` (a method of ``ragreason.generate.METHODS``: "label", "text", or the cloze formulation's
-    "cloze", "cloze-token", "cloze-char", "cloze-pmi", scored on the prompts of ``builder.for_scoring``)
-    adds the generator's option scoring as one more vote (with ``Sampling(n=0)``, the only one); "auto"
-    chooses the method on the solved ``examples`` by cross-validation (``ragreason.calibrate.formulation``;
-    without enough of them ``policy.BLIND_SCORE``), and so does a fallback whose method is "auto".
-    ``reader`` turns a sampled text into a letter (default ``extract_choice``); ``record_extra``
-    adds fields to each record written to ``out`` (e.g. the gold answer); ``fallback`` answers the
-    items no vote named an option for (default: they stay unanswered).
-    ``permutations``: show each item under k option orders (``Permutations(k, kind, seed)``; an int is
-    k cyclic shifts, "all" every cyclic shift), all in one engine call, votes mapped back to the original
-    letters and voted together (scores averaged over the orders into one vote); ``Answer.by_order`` keeps
-    each order's answer.
-    ``calibrate`` ("batch", "pride" or "fitted"): correct every option score, the score votes' and the score
-    fallback's (``ragreason.calibrate``): "batch" and "pride" divide out a letter prior estimated on
-    ``items``; "fitted" maps the scores by a model fitted on the solved ``examples`` (items with golds,
-    none of them among ``items``: those that are, are left out of the fit) and balances the answers to the
-    examples' letter shares.
-    ``calibrate_on``: estimate "batch" and "pride" priors, and balance "fitted" answers, over these items
-    instead of ``items`` (a superset, so that answering a slice of them first answers it as the whole would).
-    ``prior`` (with ``calibrate``): add the log of each letter's share of the training golds to the
-    calibrated scores (``LetterPrior.log_shares``): the model's evidence weighed against the answer prior,
-    Bayes-fashion, so a model with no evidence answers like the prior and a confident one overrules it."""
-    sampling = sampling or Sampling()
-    if sampling.n == 0 and score is None:
-        raise ValueError("Sampling(n=0) needs score= (nothing would vote)")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    if calibrate is not None and calibrate not in CALIBRATIONS:
-        raise ValueError(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {calibrate!r}")
-    permutations = permutations if isinstance(permutations, Permutations) else Permutations.parse(permutations)
-    if problem := orders_problem(calibrate, permutations.k):
-        raise ValueError(problem)
-    if prior is not None and calibrate in (None, "fitted"):
-        raise ValueError("prior= weighs batch- or PriDe-calibrated scores (uncalibrated scores carry the model's "
-                         "own letter habit; the fitted calibration learns the answer prior itself)")
+    ``retriever``: each item's context (``recipe.top_k`` documents; none without one). ``examples``: solved items
+    (with gold answers, none of them among ``items``: those that are, are left out) that the "fitted"
+    calibration is fitted on, that "auto" scoring chooses its method on (without enough of them
+    ``policy.BLIND_SCORE``), and whose letter shares ``recipe.prior`` weighs the scores by.
+    Sampled answers and the option scores' vote are voted by ``recipe.voter``; under several option orders
+    (``recipe.permutations``) all are asked in one engine call, votes mapped back to the original letters and
+    voted together (scores averaged over the orders into one vote), ``Answer.by_order`` keeping each order's
+    answer."""
+    recipe = recipe or Recipe()
+    options = options or RunOptions()
     _check_unique(items)
     solved = _solved(items, examples)
-    if calibrate == "fitted" and not solved:
+    if recipe.calibrate == "fitted" and not solved:
         raise ValueError("calibrate='fitted' needs examples=: solved items (with gold answers) that are not "
                          "among the items being answered")
-    examples = solved if calibrate == "fitted" else None
-    voter = voter or Voter()
-    fallback = fallback or Fallback()
-    chooses = AUTO in (score, fallback.method if fallback.policy == "score" else None)
-    key = run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader, fallback,
-                  permutations, calibrate, prior, examples, chosen_on=solved if chooses else None)
-    retriever = with_model(retriever, generator, adapter)  # documents reranked by this model, where asked for
+    if recipe.prior and not solved:
+        raise ValueError("a recipe with prior=True needs examples=: solved items whose golds give the letter shares")
+    prior = LetterPrior.fit(solved) if recipe.prior else None
+    chooses = AUTO in (recipe.score, recipe.fallback.method if recipe.fallback.policy == "score" else None)
+    key = run_key(recipe, generator, retriever, prior=prior, examples=solved if recipe.calibrate == "fitted" else None,
+                  chosen_on=solved if chooses else None)
+    builder = recipe.prompt.builder(ModelTokenCounter(generator))
+    retriever = with_model(retriever, generator, recipe.adapter)  # documents reranked by this model, where asked for
     done = JsonlLog(out) if out is not None else None
     if done is not None:
         _check_key(done, key)
@@ -179,20 +104,33 @@ def answer(
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     if chooses and todo:
-        score, fallback = _choose(score, fallback, solved, calibrate, builder, generator, retriever, adapter, top_k,
-                                  progress)
-    methods = {m for m in (score, fallback.method if fallback.policy == "score" else None) if m}
-    calibration = estimate_priors(calibrate, calibrate_on or items, methods, builder, generator, retriever, adapter,
-                                  top_k, examples, progress) if calibrate and todo else None
+        recipe = _choose(recipe, solved, builder, generator, retriever, progress)
+    methods = {m for m in (recipe.score, recipe.fallback.method if recipe.fallback.policy == "score" else None) if m}
+    calibration = estimate_priors(recipe.calibrate, options.calibrate_on or items, methods, builder, generator,
+                                  retriever, recipe.adapter, recipe.top_k,
+                                  solved if recipe.calibrate == "fitted" else None, progress) \
+        if recipe.calibrate and todo else None
+    plan = _Plan(recipe, builder, generator, retriever, calibration, prior)
     fresh: dict[str, Answer] = {}
-    for batch in _batches(todo, batch_size, progress):
-        answers = _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader,
-                                fallback, permutations, calibration, prior)
+    for batch in _batches(todo, options.batch_size, progress):
+        answers = _answer_batch(batch, plan)
         if done is not None:
-            extra = record_extra or (lambda item, answer: {})
+            extra = options.record_extra or (lambda item, answer: {})
             done.append([answer_to_record(a, run_key=key, **extra(i, a)) for i, a in zip(batch, answers, strict=True)])
         fresh.update((a.item_id, a) for a in answers)
     return [fresh[i.id] if i.id in fresh else answer_from_record(done.records[i.id]) for i in items]  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What answers a batch: the recipe (its "auto" scoring resolved) and what it was turned into."""
+
+    recipe: Recipe
+    builder: PromptBuilder
+    generator: Generator
+    retriever: Retriever | None
+    calibration: Calibration | None
+    prior: LetterPrior | None
 
 
 @dataclass(frozen=True)
@@ -204,39 +142,39 @@ class _View:
     item: Item
 
 
-def _answer_batch(batch, builder, generator, voter, retriever, sampling, score, adapter, top_k, reader, fallback,
-                  permutations, calibration, prior) -> list[Answer]:
-    contexts = retriever.retrieve_many(batch, top_k=top_k) if retriever is not None else [None] * len(batch)
+def _answer_batch(batch: list[Item], plan: _Plan) -> list[Answer]:
+    r = plan.recipe
+    contexts = plan.retriever.retrieve_many(batch, top_k=r.top_k) if plan.retriever is not None else [None] * len(batch)
     views = [_View(i, order, reorder(item, order))
-             for i, item in enumerate(batch) for order in permutations.orders(item)]
+             for i, item in enumerate(batch) for order in r.permutations.orders(item)]
     shown_items, shown_contexts = [v.item for v in views], [contexts[v.index] for v in views]
-    samples = _sample(generator, builder.build_many(shown_items, shown_contexts), shown_items, sampling, adapter) \
-        if sampling.n > 0 else [[] for _ in views]
-    scores = _scores(generator, builder.for_scoring(score).build_many(shown_items, shown_contexts), shown_items,
-                     score, adapter, calibration) if score else None
+    samples = _sample(plan.generator, plan.builder.build_many(shown_items, shown_contexts), shown_items, r.sampling,
+                      r.adapter) if r.sampling.n > 0 else [[] for _ in views]
+    scores = _scores(plan, plan.builder.for_scoring(r.score).build_many(shown_items, shown_contexts), shown_items,
+                     r.score) if r.score else None
     several = len(views) > len(batch)
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
     own: list[list[int]] = [[] for _ in batch]  # each item's views
     for k, view in enumerate(views):
         own[view.index].append(k)
         gens = [replace(g, order=view.order) if several else g for g in samples[k]]
-        votes = [Vote(to_original(reader(view.item, g.text), view.order), generation_source(g), g.logprob)
+        votes = [Vote(to_original(r.reader(view.item, g.text), view.order), generation_source(g), g.logprob)
                  for g in gens]
-        scored = vote_from_scores(_weigh(scores_to_original(scores[k], view.order), batch[view.index], prior),
-                                  f"score:{score}") if scores else None
+        scored = vote_from_scores(_weigh(scores_to_original(scores[k], view.order), batch[view.index], plan.prior),
+                                  f"score:{r.score}") if scores else None
         shown[view.index].append((votes, scored, gens))
     answers = []
     for i, item in enumerate(batch):
         votes = [v for vs, _, _ in shown[i] for v in vs]
         if scores is not None:
             mean = _mean_scores([scores[k] for k in own[i]], [views[k].order for k in own[i]])
-            votes.append(vote_from_scores(_weigh(mean, item, prior), source=f"score:{score}"))
-        answer = voter.vote(item.id, votes, generations=[g for _, _, gs in shown[i] for g in gs], context=contexts[i])
+            votes.append(vote_from_scores(_weigh(mean, item, plan.prior), source=f"score:{r.score}"))
+        answer = r.voter.vote(item.id, votes, generations=[g for _, _, gs in shown[i] for g in gs], context=contexts[i])
         if several:  # each order's own answer, for CircularEval
-            by_order = tuple(voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
+            by_order = tuple(r.voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
             answer = replace(answer, by_order=by_order)
         answers.append(answer)
-    return _fall_back(fallback, batch, contexts, answers, builder, generator, adapter, calibration, prior)
+    return _fall_back(plan, batch, contexts, answers)
 
 
 def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> dict[str, float]:
@@ -247,9 +185,10 @@ def _weigh(scores: dict[str, float], item: Item, prior: LetterPrior | None) -> d
     return {letter: value + shares[letter] for letter, value in scores.items()}
 
 
-def _scores(generator, prompts, items, method, adapter, calibration: Calibration | None) -> list[dict[str, float]]:
+def _scores(plan: _Plan, prompts, items, method) -> list[dict[str, float]]:
     """Option scores per prompt (letters as shown), with the letter prior divided out when calibrating; the
     items the calibration already scored (batch calibration, options as given) are not scored again."""
+    generator, adapter, calibration = plan.generator, plan.recipe.adapter, plan.calibration
     if calibration is None:
         return generator.score_options(prompts, items, method=method, adapter=adapter)
     known = calibration.scored.get(method, {})
@@ -270,20 +209,21 @@ def _mean_scores(scores: list[dict[str, float]], orders: list[Order]) -> dict[st
     return {letter: sum(m[letter] for m in mapped) / len(mapped) for letter in mapped[0]}
 
 
-def _fall_back(fallback: Fallback, items, contexts, answers: list[Answer], builder, generator, adapter, calibration,
-               prior) -> list[Answer]:
+def _fall_back(plan: _Plan, items, contexts, answers: list[Answer]) -> list[Answer]:
     """The answers, with the fallback's choice where no vote named an option (one scoring pass for all, options
     as given)."""
+    fallback = plan.recipe.fallback
     missing = [k for k, a in enumerate(answers) if a.choice is None]
     if fallback.policy == "none" or not missing:
         return answers
     if fallback.policy == "prior":
         letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
     else:
-        prompts = builder.for_scoring(fallback.method).build_many([items[k] for k in missing],
-                                                                  [contexts[k] for k in missing])
-        scores = _scores(generator, prompts, [items[k] for k in missing], fallback.method, adapter, calibration)
-        letters = [vote_from_scores(_weigh(s, items[k], prior)).choice for k, s in zip(missing, scores, strict=True)]
+        prompts = plan.builder.for_scoring(fallback.method).build_many([items[k] for k in missing],
+                                                                       [contexts[k] for k in missing])
+        scores = _scores(plan, prompts, [items[k] for k in missing], fallback.method)
+        letters = [vote_from_scores(_weigh(s, items[k], plan.prior)).choice
+                   for k, s in zip(missing, scores, strict=True)]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
         out[k] = fallback.answered(answers[k], letter)
@@ -329,20 +269,20 @@ def _solved(items: Sequence[Item], examples: Sequence[Item] | None) -> list[Item
     return kept
 
 
-def _choose(score, fallback: Fallback, solved, calibrate, builder, generator, retriever, adapter, top_k, progress
-            ) -> tuple[str | None, Fallback]:
-    """``score`` and the fallback's method with "auto" replaced by the method chosen on the solved examples."""
+def _choose(recipe: Recipe, solved, builder, generator, retriever, progress) -> Recipe:
+    """The recipe with "auto" (its score, its fallback's method) replaced by the method chosen on the solved
+    examples."""
     from .calibrate.formulation import choose_method
     from .policy import BLIND_SCORE, SCORE_CANDIDATES
 
-    found = choose_method(SCORE_CANDIDATES, solved, calibrate, builder, generator, retriever, adapter, top_k,
-                          progress) if solved else None
+    found = choose_method(SCORE_CANDIDATES, solved, recipe.calibrate, builder, generator, retriever, recipe.adapter,
+                          recipe.top_k, progress) if solved else None
     method = found.method if found is not None else BLIND_SCORE
     if found is None:
         log.info("option scoring: %s (too few solved examples to choose on: the method measured best on average)",
                  BLIND_SCORE)
-    fallback = replace(fallback, method=method) if fallback.method == AUTO else fallback
-    return (method if score == AUTO else score), fallback
+    fallback = replace(recipe.fallback, method=method) if recipe.fallback.method == AUTO else recipe.fallback
+    return replace(recipe, score=method if recipe.score == AUTO else recipe.score, fallback=fallback)
 
 
 def _check_unique(items: Sequence[Item]) -> None:
@@ -353,35 +293,37 @@ def _check_unique(items: Sequence[Item]) -> None:
         seen.add(item.id)
 
 
-def run_key(builder, generator, voter, sampling, score, adapter, retriever, top_k, reader=read_choice,
-            fallback: Fallback | None = None, permutations: Permutations | None = None,
-            calibrate: str | None = None, prior: LetterPrior | None = None,
+def run_key(recipe: Recipe, generator: Generator, retriever: Retriever | None, *, prior: LetterPrior | None = None,
             examples: Sequence[Item] | None = None, chosen_on: Sequence[Item] | None = None) -> str:
-    """A fingerprint of everything that decides an answer, stored with each record."""
+    """A fingerprint of everything that decides an answer, stored with each record: the recipe, the model, the
+    kind of retriever, ``prior`` (the letter shares ``recipe.prior`` weighs by), ``examples`` (what the fitted
+    calibration is fitted on) and ``chosen_on`` (what "auto" scoring chooses on). Settings added to the recipe
+    after answer files were first written enter it only when set, so those files still resume."""
+    p, sampling, voter = recipe.prompt, recipe.sampling, recipe.voter
     settings: dict[str, Any] = {
-        "template": getattr(builder.template, "name", builder.template), "closed_world": builder.closed_world,
-        "shots": builder.shots, "max_context_tokens": builder.max_context_tokens,
-        "model": getattr(generator, "model_name", type(generator).__name__), "adapter": adapter,
-        "sampling": sampling.settings(), "score": score, "voter": [voter.strategy, voter.weights, voter.tie_break],
-        "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": top_k,
-        "reader": getattr(reader, "__name__", type(reader).__name__),
+        "template": p.name, "closed_world": p.closed_world, "shots": p.shots,
+        "max_context_tokens": p.max_context_tokens,
+        "model": getattr(generator, "model_name", type(generator).__name__), "adapter": recipe.adapter,
+        "sampling": sampling.settings(), "score": recipe.score,
+        "voter": [voter.strategy, voter.weights, voter.tie_break],
+        "retriever": type(retriever).__name__ if retriever is not None else None, "top_k": recipe.top_k,
+        "reader": getattr(recipe.reader, "__name__", type(recipe.reader).__name__),
     }
     rerank = getattr(retriever, "rerank_mass", None) if retriever is not None else None
     if rerank is not None:  # keys made before reranking stay as they were
         settings["rerank"] = {"method": RERANK_METHOD, "mass": rerank}
-    if fallback is not None and fallback.settings() is not None:  # keys made before fallbacks stay as they were
-        settings["fallback"] = fallback.settings()
-    if permutations is not None and permutations.settings() is not None:
-        settings["permutations"] = permutations.settings()
-    if calibrate == "pride":
+    if recipe.fallback.settings() is not None:  # keys made before fallbacks stay as they were
+        settings["fallback"] = recipe.fallback.settings()
+    if recipe.permutations.settings() is not None:
+        settings["permutations"] = recipe.permutations.settings()
+    if recipe.calibrate == "pride":
         settings["calibrate"] = {"method": "pride", "share": DEFAULT_SHARE}
-    elif calibrate == "batch":
+    elif recipe.calibrate == "batch":
         settings["calibrate"] = {"method": "batch", "share": BATCH_SHARE, "pseudo_items": BATCH_PSEUDO}
-    elif calibrate == "fitted":
-        solved = _digest(examples or ())
+    elif recipe.calibrate == "fitted":
         settings["calibrate"] = {"method": "fitted", "fit_items": FIT_ITEMS, "min_fit": MIN_FIT, "C": FIT_C,
                                  "min_balance": MIN_BALANCE, "max_price": MAX_PRICE, "pseudo_items": BATCH_PSEUDO,
-                                 "cv_folds": CV_FOLDS, "examples": solved}
+                                 "cv_folds": CV_FOLDS, "examples": _digest(examples or ())}
     if prior is not None:
         settings["prior"] = {str(k): v for k, v in prior.shares.items()}
     if chosen_on is not None:  # "auto" scoring: what the method is chosen from

@@ -12,7 +12,7 @@ Unreadable votes are abstentions: counted and reported, never a fallback "A".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .data.prior import LetterPrior
 from .types import Answer, Context, Generation
@@ -42,22 +42,27 @@ def vote_from_scores(scores: Mapping[str, float], source: str = "scores") -> Vot
     return Vote(best, source, scores[best])
 
 
+@dataclass(frozen=True)
 class Voter:
-    def __init__(self, strategy: str = "majority", weights: Mapping[str, float] | None = None,
-                 default_weight: float = 1.0, tie_break: str = "logprob") -> None:
-        if tie_break not in ("logprob", "first"):
-            raise ValueError(f"tie_break must be 'logprob' or 'first', got {tie_break!r}")
-        if strategy not in STRATEGIES:
-            raise ValueError(f"unknown voting strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-        if strategy == "weighted" and not weights:
+    """How votes become an answer: ``strategy`` (majority, weighted by ``weights`` per source with
+    ``default_weight`` for the others, or first), and ``tie_break`` ("logprob" or "first")."""
+
+    strategy: str = "majority"
+    weights: Mapping[str, float] = field(default_factory=dict)
+    default_weight: float = 1.0
+    tie_break: str = "logprob"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", dict(self.weights or {}))
+        if self.tie_break not in ("logprob", "first"):
+            raise ValueError(f"tie_break must be 'logprob' or 'first', got {self.tie_break!r}")
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"unknown voting strategy {self.strategy!r}; known: {', '.join(STRATEGIES)}")
+        if self.strategy == "weighted" and not self.weights:
             raise ValueError("the 'weighted' strategy needs weights per source")
-        bad = {k: w for k, w in (weights or {}).items() if w < 0}
-        if bad or default_weight < 0:
-            raise ValueError(f"weights must be >= 0, got {bad or default_weight}")
-        self.strategy = strategy
-        self.weights = dict(weights or {})
-        self.default_weight = default_weight
-        self.tie_break = tie_break
+        bad = {k: w for k, w in self.weights.items() if w < 0}
+        if bad or self.default_weight < 0:
+            raise ValueError(f"weights must be >= 0, got {bad or self.default_weight}")
 
     def weight(self, vote: Vote) -> float:
         return self.weights.get(vote.source, self.default_weight) if self.strategy == "weighted" else 1.0

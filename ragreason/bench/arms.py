@@ -20,9 +20,10 @@ deterministic pass, no text generated) and votes = k adds that score as one more
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..pipeline import Reader, Sampling, read_choice
+from ..orders import Permutations
+from ..recipe import Recipe
 from ..recipe.conditions import COMPETITION_BASELINE, CONTEXT_CONDITIONS, adapter_of
 from ..types import Item
 from ..vote import Voter
@@ -40,19 +41,25 @@ def baseline_reader(item: Item, text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Arm:
+    """A condition at a vote size: the recipe it answers by (its calibration and fallback set per run, from the
+    solved items at hand), and whether it reads retrieved context."""
+
     condition: str
     votes: int
-    template: str
     context: bool
-    adapter: str | None
-    sampling: Sampling
-    reader: Reader = read_choice
-    voter: Voter = Voter()
-    score: str | None = None
+    recipe: Recipe
 
     @property
     def name(self) -> str:
         return f"{self.condition}@{self.votes}"
+
+    @property
+    def adapter(self) -> str | None:
+        return self.recipe.adapter
+
+    def served_merged(self) -> Arm:
+        """This arm as a merged model serves it: its adapter folded into the model it is asked of."""
+        return replace(self, recipe=replace(self.recipe, adapter=None))
 
 
 def arms_for(config: BenchConfig) -> list[Arm]:
@@ -60,18 +67,16 @@ def arms_for(config: BenchConfig) -> list[Arm]:
     out = []
     for condition in config.conditions:
         if condition == COMPETITION_BASELINE:
-            sampling = Sampling(n=BASELINE_SAMPLES, temperature=s.temperature, top_p=s.top_p,
-                                max_tokens=s.max_tokens, separate=True)
-            out.append(Arm(condition, BASELINE_SAMPLES, COMPETITION_BASELINE, False, None, sampling,
-                           baseline_reader, Voter(tie_break="first")))
+            sampling = replace(s, n=BASELINE_SAMPLES, separate=True, constrained=False)
+            recipe = Recipe(prompt=replace(config.prompt, template=COMPETITION_BASELINE), sampling=sampling,
+                            reader=baseline_reader, voter=Voter(tie_break="first"))
+            out.append(Arm(condition, BASELINE_SAMPLES, False, recipe))
             continue
         context = condition in CONTEXT_CONDITIONS
-        adapter = adapter_of(condition)
         for votes in config.votes:
-            temperature = 0.0 if votes == 1 else s.temperature
-            n = 0 if votes == 1 and config.score else votes
-            sampling = Sampling(n=n, temperature=temperature, top_p=s.top_p, max_tokens=s.max_tokens,
-                                constrained=s.constrained)
-            out.append(Arm(condition, votes, config.prompt.template, context, adapter, sampling,
-                           score=config.score))
+            sampling = replace(s, n=0 if votes == 1 and config.score else votes,
+                               temperature=0.0 if votes == 1 else s.temperature)
+            recipe = Recipe(prompt=config.prompt, sampling=sampling, score=config.score, adapter=adapter_of(condition),
+                            permutations=Permutations.parse(config.permutations))
+            out.append(Arm(condition, votes, context, recipe))
     return out

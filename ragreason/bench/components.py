@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..prompt import PromptBuilder
+from ..prompt import HFTokenCounter, PromptBuilder
 from ..types import Document, Generator, Item, Retriever
 from .config import BenchConfig
 
@@ -23,10 +23,9 @@ def model_path(config: BenchConfig) -> Path:
     return model_folder(config.model.path, base=config.base_dir)
 
 
-def builder_for(config: BenchConfig, template: str | None = None) -> PromptBuilder:
-    p = config.prompt
-    return PromptBuilder(template or p.template, closed_world=p.closed_world,
-                         max_context_tokens=p.max_context_tokens, shots=p.shots, model=model_path(config))
+def builder_for(config: BenchConfig) -> PromptBuilder:
+    """The builder of the config's prompts, counting with its model's tokenizer (what the adapters train on)."""
+    return config.prompt.builder(HFTokenCounter(model_path(config)))
 
 
 def build_retriever(config: BenchConfig, train: Sequence[Item], test: Sequence[Item], *, graph: bool = False,

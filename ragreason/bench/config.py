@@ -15,9 +15,11 @@ from typing import Any
 
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
+from ..prompt.spec import PromptSpec
 from ..recipe.conditions import DEFAULT_CONDITIONS, DOCUMENT_CONDITIONS
+from ..recipe.sampling import Sampling
 from ..retrieve.spec import RetrievalSpec
-from ..types import DEFAULT_TEMPERATURE, DEFAULT_TOP_P
+from ..types import DEFAULT_TEMPERATURE
 
 SERVING = ("lora", "merged")
 
@@ -58,14 +60,6 @@ class ModelConfig:
 
 
 @dataclass(frozen=True)
-class PromptConfig:
-    template: str = "direct"
-    closed_world: bool = True
-    max_context_tokens: int | None = 768
-    shots: int = 0
-
-
-@dataclass(frozen=True)
 class FinetuneConfig:
     """The fine-tuning section: the adapter's shape (``lora``), the run's hyper-parameters (``train``;
     its ``top_k`` defaults to the retrieval section's), ``train_limit``: train on the first N training items
@@ -95,14 +89,13 @@ BEFORE: dict[str, dict[str, Any]] = {"": {"fallback": "none", "calibrate": None}
                                      "retrieval": {"rerank": False}, "sampling": {}}
 
 
-@dataclass(frozen=True)
-class SamplingConfig:
-    """``constrained``: every sample is one of the template's answer lines (structured outputs)."""
+BENCH_MAX_TOKENS = 32  # a benchmark's templates ask for the answer line alone
 
-    temperature: float = DEFAULT_TEMPERATURE
-    top_p: float = DEFAULT_TOP_P
-    max_tokens: int = 32  # a benchmark's templates ask for the answer line alone
-    constrained: bool = False
+
+def bench_sampling() -> Sampling:
+    """The sampling section's defaults: the votes above one sample at ``DEFAULT_TEMPERATURE`` (one vote is
+    greedy), each answer at most ``BENCH_MAX_TOKENS`` long."""
+    return Sampling(temperature=DEFAULT_TEMPERATURE, max_tokens=BENCH_MAX_TOKENS)
 
 
 @dataclass(frozen=True)
@@ -111,10 +104,10 @@ class BenchConfig:
     data: DataConfig
     out: str
     model: ModelConfig = field(default_factory=ModelConfig)
-    prompt: PromptConfig = field(default_factory=PromptConfig)
+    prompt: PromptSpec = field(default_factory=PromptSpec)
     retrieval: RetrievalSpec = field(default_factory=RetrievalSpec)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
-    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    sampling: Sampling = field(default_factory=bench_sampling)
     conditions: tuple[str, ...] = DEFAULT_CONDITIONS
     votes: tuple[int, ...] = (1, 5)
     score: str | None = DEFAULT_SCORE  # option scoring: votes = 1 is the scores alone, votes = k adds them as a vote
@@ -146,7 +139,7 @@ class BenchConfig:
                     "finetune": {**dataclasses.asdict(LoraSpec()), **dataclasses.asdict(TrainSpec()),
                                  "documents": None},
                     "retrieval": dataclasses.asdict(RetrievalSpec()),
-                    "sampling": dataclasses.asdict(SamplingConfig())}
+                    "sampling": dataclasses.asdict(bench_sampling())}
         for section, first in FIRST_HASHED.items():
             part = data[section] if section else data
             for name in [n for n in part if n not in first]:

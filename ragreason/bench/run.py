@@ -21,10 +21,9 @@ from typing import Any
 from ..data.prior import LetterPrior
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
-from ..orders import Permutations
-from ..pipeline import answer
+from ..pipeline import RunOptions, answer
 from ..policy import DEFAULT_SCORE, calibration_for
-from ..recipe.conditions import COMPETITION_BASELINE, FT_ADAPTER, RAFT_ADAPTER, adapter_of
+from ..recipe.conditions import FT_ADAPTER, RAFT_ADAPTER, adapter_of
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
 from ..vote import Fallback
@@ -194,7 +193,7 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
         return [(lambda: build_generator(config, adapters), [(a, a) for a in arms])]
     plan = [(lambda: build_generator(config, {}), [(a, a) for a in arms if a.adapter is None])]
     for name, folder in adapters.items():
-        mine = [(a, replace(a, adapter=None)) for a in arms if a.adapter == name]
+        mine = [(a, a.served_merged()) for a in arms if a.adapter == name]
         if not mine:
             continue
         with stages.time(f"merge {name}"):
@@ -214,16 +213,13 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
     digest = config.digest()
     path = out / "answers" / f"{tag + '-' if tag else ''}{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
-    answers = answer(
-        items, builder=builder_for(config, arm.template), generator=generator, voter=arm.voter,
-        retriever=retriever if arm.context else None, sampling=arm.sampling, adapter=arm.adapter, out=path,
-        batch_size=config.batch_size, reader=arm.reader, progress=progress,
-        score=arm.score, fallback=fallback,
-        permutations=1 if arm.condition == COMPETITION_BASELINE else Permutations.parse(config.permutations),
-        calibrate=calibration_for(config.calibrate, bool(examples)), examples=examples,
-        record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
-                                      "config_hash": digest, "arm": arm.name},
-    )
+    recipe = replace(arm.recipe, fallback=fallback or Fallback(),
+                     calibrate=calibration_for(config.calibrate, bool(examples)))
+    record = RunOptions(batch_size=config.batch_size,
+                        record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
+                                                      "config_hash": digest, "arm": arm.name})
+    answers = answer(items, recipe, generator=generator, retriever=retriever if arm.context else None,
+                     examples=examples, out=path, progress=progress, options=record)
     records = [_record(arm, item, a, digest) for item, a in zip(items, answers, strict=True)]
     return records, sum(r.latency_s for r in records if r.item_id in resumed)
 
@@ -231,7 +227,8 @@ def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generat
 def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
     gens = a.generations
     grounded = grounding(item, a)
-    calls = gens if arm.sampling.separate else list({g.order: g for g in reversed(gens)}.values())  # one per prompt
+    separate = arm.recipe.sampling.separate
+    calls = gens if separate else list({g.order: g for g in reversed(gens)}.values())  # one per prompt
     return RunRecord(
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
         correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),

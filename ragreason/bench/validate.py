@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ..data.formats import FLAT, FORMATS, GROUPED
+from ..prompt.spec import PromptSpec
 from ..prompt.templates import TEMPLATES, get_template
-from ..recipe.binding import bind, bind_settings, read_mapping
+from ..recipe.binding import bind, bind_settings, default_of, read_mapping
 from ..recipe.conditions import CONDITIONS
+from ..recipe.sampling import Sampling
 from ..retrieve.spec import RetrievalSpec
 from .config import (
     SERVING,
@@ -18,13 +20,11 @@ from .config import (
     DataConfig,
     FinetuneConfig,
     ModelConfig,
-    PromptConfig,
-    SamplingConfig,
 )
 from .options import keyword_names, option_problems, value_problems
 
-SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptConfig, "retrieval": RetrievalSpec,
-            "finetune": FinetuneConfig, "sampling": SamplingConfig}
+SECTIONS = {"data": DataConfig, "model": ModelConfig, "prompt": PromptSpec, "retrieval": RetrievalSpec,
+            "finetune": FinetuneConfig, "sampling": Sampling}
 REQUIRED = ("name", "out", "data")
 
 
@@ -58,7 +58,7 @@ def check_mapping(raw: dict[str, Any], base_dir: Path) -> tuple[BenchConfig | No
         if not isinstance(section, dict):
             problems.append(f"{key}: expected a mapping, got {type(section).__name__}")
             continue
-        built = bind(cls, section, f"{key}.", problems)
+        built = bind(cls, section, f"{key}.", problems, default_of(BenchConfig, key))
         if built is not None:
             values[key] = built
     for key in ("conditions", "votes"):
@@ -141,9 +141,6 @@ def _prompt_problems(config: BenchConfig) -> list[str]:
                 get_template(name)
             except ValueError as exc:
                 problems.append(f"prompt.template: {exc}")
-    if p.max_context_tokens is not None and p.max_context_tokens < 0:
-        problems.append(f"prompt.max_context_tokens: must be >= 0 or null, got {p.max_context_tokens}")
-    problems += _at_least(p, ("shots",), 0, "prompt")
     return problems
 
 
@@ -216,12 +213,14 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
         problems.append(f"calibrate: {problem}")
     if config.score is not None and config.score not in (*METHODS, AUTO):
         problems.append(f"score: must be one of {', '.join(METHODS)}, {AUTO} or null, got {config.score!r}")
-    s = config.sampling
-    if s.temperature <= 0 and any(v > 1 for v in config.votes):
+    s, default = config.sampling, default_of(BenchConfig, "sampling")
+    if s.temperature is not None and s.temperature <= 0 and any(v > 1 for v in config.votes):
         problems.append("sampling.temperature: must be > 0 when votes > 1 (greedy samples are all equal)")
-    if not 0 < s.top_p <= 1:
-        problems.append(f"sampling.top_p: must be in (0, 1], got {s.top_p}")
-    problems += _at_least(s, ("max_tokens",), 1, "sampling")
+    for name, why in (("n", "the votes say how many answers are sampled"),
+                      ("separate", "only the competition baseline asks for its samples one by one"),
+                      ("stop", "a benchmark's templates end their answers themselves")):
+        if getattr(s, name) != getattr(default, name):
+            problems.append(f"sampling.{name}: not a benchmark setting ({why})")
     problems += _at_least(config, ("batch_size",), 1, "")
     from ..orders import Permutations
 

@@ -23,6 +23,8 @@ from ..policy import (
     DEFAULT_VOTES,
     calibration_for,
 )
+from ..prompt.spec import DEFAULT_CONTEXT_TOKENS
+from ..retrieve.protocol import DEFAULT_TOP_K
 from ..retrieve.spec import KINDS, RetrievalSpec
 from ..types import DEFAULT_MAX_TOKENS, DEFAULT_TEMPERATURE
 from ..vote import FALLBACKS, Fallback
@@ -61,11 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--train", help="solved items of the same task (same --format), not shown to the model: the fitted "
                                    "calibration learns from them, the prior reference and --fallback prior count "
                                    "their golds (default: --examples' items)")
-    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--top-k", type=int, default=DEFAULT_TOP_K)
     p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=RetrievalSpec.rerank,
                    help="the answering model reads the retrieved documents and keeps those the question is about "
                         "(the question's likelihood given each document; default: on)")
-    p.add_argument("--max-context-tokens", type=int, default=768)
+    p.add_argument("--max-context-tokens", type=int, default=DEFAULT_CONTEXT_TOKENS)
     p.add_argument("--votes", type=int, default=DEFAULT_VOTES,
                    help=f"sampled answers per question, majority-voted (1 = greedy; default {DEFAULT_VOTES}: the "
                         "option scores alone answer)")
@@ -159,31 +161,35 @@ def _solved(path: str | None, args: argparse.Namespace):
 
 def _answer(args: argparse.Namespace, items, examples, solved, fallback: Fallback, template: str,
             closed_world: bool):
-    from ..pipeline import Sampling, answer
-    from ..prompt import PromptBuilder
+    from ..pipeline import RunOptions, answer
 
-    model = model_folder(args.model)
-    builder = PromptBuilder(template, closed_world=closed_world, max_context_tokens=args.max_context_tokens,
-                            model=model)
     retriever = _retriever(args, items, examples)
-    generator = _generator(args, model)
-    sampling = Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
-                        constrained=args.constrained)
-    calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, bool(solved))
-    if orders_problem(calibrate, args.permutations.k):
-        log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
-        calibrate = "pride"
+    generator = _generator(args, model_folder(args.model))
     try:
-        return answer(items, builder=builder, generator=generator, retriever=retriever, sampling=sampling,
-                      score=_score(args), fallback=fallback, adapter="adapter" if args.adapter else None,
-                      permutations=args.permutations, calibrate=calibrate, examples=solved,
-                      out=args.out,
-                      batch_size=args.batch_size, top_k=args.top_k, progress=not args.no_progress,
-                      record_extra=lambda item, a: {"gold": item.answer})
+        recipe = _recipe(args, fallback, template, closed_world, bool(solved))
+        options = RunOptions(batch_size=args.batch_size, record_extra=lambda item, a: {"gold": item.answer})
+        return answer(items, recipe, generator=generator, retriever=retriever, examples=solved, out=args.out,
+                      progress=not args.no_progress, options=options)
     finally:
         close = getattr(generator, "close", None)
         if close is not None:
             close()
+
+
+def _recipe(args: argparse.Namespace, fallback: Fallback, template: str, closed_world: bool, solved: bool):
+    """The recipe the flags describe."""
+    from ..prompt import PromptSpec
+    from ..recipe import Recipe, Sampling
+
+    calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, solved)
+    if orders_problem(calibrate, args.permutations.k):
+        log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
+        calibrate = "pride"
+    return Recipe(prompt=PromptSpec(template, closed_world=closed_world, max_context_tokens=args.max_context_tokens),
+                  sampling=Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
+                           constrained=args.constrained),
+                  score=_score(args), calibrate=calibrate, permutations=args.permutations, fallback=fallback,
+                  top_k=args.top_k, adapter="adapter" if args.adapter else None)
 
 
 def _prompt(args: argparse.Namespace) -> tuple[str, bool]:

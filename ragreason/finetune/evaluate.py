@@ -12,8 +12,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..pipeline import Sampling, answer
-from ..prompt import PromptBuilder
+from ..pipeline import answer
+from ..prompt import PromptBuilder, PromptSpec
+from ..recipe import Recipe, Sampling
 from ..types import DEFAULT_MAX_TOKENS, Generation, Generator, Item, Prompt, Retriever
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,8 @@ def eval_accuracy(items: Sequence[Item], *, builder: PromptBuilder, generator: G
     unlabelled = [item.id for item in items if item.answer is None]
     if unlabelled:
         raise ValueError(f"eval items need answers; {len(unlabelled)} have none (e.g. {unlabelled[0]!r})")
-    answers = answer(items, builder=builder, generator=generator, retriever=retriever,
-                     sampling=Sampling(n=n, max_tokens=max_tokens), adapter=adapter, progress=False)
+    recipe = Recipe(prompt=PromptSpec.of(builder), sampling=Sampling(n=n, max_tokens=max_tokens), adapter=adapter)
+    answers = answer(items, recipe, generator=generator, retriever=retriever, progress=False)
     correct = sum(a.choice == item.answer for a, item in zip(answers, items, strict=True))
     readable = sum(a.choice is not None for a in answers)
     total = max(1, len(items))

@@ -46,3 +46,31 @@ class ApproxTokenCounter:
     def count(self, text: str) -> int:
         cjk = count_cjk(text)
         return cjk + (len(text) - cjk + 3) // 4
+
+
+class ModelTokenCounter:
+    """Counts with the tokenizer of the model a generator serves, read when first needed; a model-free estimate
+    (``ApproxTokenCounter``) for a generator that has none (a test double, an endpoint without a local
+    tokenizer)."""
+
+    def __init__(self, generator: object) -> None:
+        self._generator = generator
+        self._counter: TokenCounter | None = None
+
+    def count(self, text: str) -> int:
+        if self._counter is None:
+            self._counter = _counter_of(self._generator)
+        return self._counter.count(text)
+
+
+def _counter_of(generator: object) -> TokenCounter:
+    import logging
+
+    try:
+        tokenizer = getattr(generator, "tokenizer", None)
+    except ValueError as error:  # an endpoint told no local tokenizer
+        logging.getLogger(__name__).info("counting prompt tokens by estimate: %s", error)
+        tokenizer = None
+    if tokenizer is None or not hasattr(tokenizer, "encode"):
+        return ApproxTokenCounter()
+    return HFTokenCounter(tokenizer=tokenizer)

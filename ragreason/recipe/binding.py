@@ -27,9 +27,10 @@ def read_mapping(path: Path, what: str) -> tuple[dict[str, Any] | None, list[str
     return dict(raw), []
 
 
-def bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> Any:
-    """``cls`` from the well-typed settings of a mapping (nested settings too); None, with the problems
-    listed, when a required setting is missing or the class's own checks reject them."""
+def bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str], base: Any = None) -> Any:
+    """``cls`` from the well-typed settings of a mapping (nested settings too), those not given taken from
+    ``base`` (an instance of ``cls``; None: the class's defaults); None, with the problems listed, when a
+    required setting is missing or the class's own checks reject them."""
     values = bind_settings(cls, raw, prefix, problems)
     required = [f.name for f in dataclasses.fields(cls)
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
@@ -42,18 +43,34 @@ def bind(cls: type, raw: dict[str, Any], prefix: str, problems: list[str]) -> An
                 problems.append(f"{prefix}{name}: expected a mapping, got {value!r}")
                 del values[name]
                 continue
-            nested = bind(hints[name], value, f"{prefix}{name}.", problems)
+            nested = bind(hints[name], value, f"{prefix}{name}.", problems, default_of(cls, name))
             if nested is None:
                 del values[name]
             else:
                 values[name] = nested
+    if base is not None:
+        values = {**{f.name: getattr(base, f.name) for f in dataclasses.fields(cls)}, **values}
     try:
         built = cls(**values)
     except ValueError as exc:  # the class's own checks (a SpecError lists every bad value)
         text = str(exc).split(": ", 1)[1] if str(exc).startswith("bad ") else str(exc)
-        problems += [f"{prefix.rstrip('.')}: {part}" for part in text.split("; ")]
+        problems += [_where(part, prefix, {f.name for f in dataclasses.fields(cls)}) for part in text.split("; ")]
         return None
     return built
+
+
+def _where(problem: str, prefix: str, names: set[str]) -> str:
+    """A class's problem named by where it is: "top_p: must be ..." under ``sampling.`` -> "sampling.top_p: ..."."""
+    name, sep, why = problem.partition(": ")
+    return f"{prefix}{name}: {why}" if sep and name in names else f"{prefix.rstrip('.')}: {problem}"
+
+
+def default_of(cls: type, name: str) -> Any:
+    """The default value of the dataclass ``cls``'s setting ``name`` (None when it has none)."""
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return None if f.default is dataclasses.MISSING else f.default
 
 
 def bind_settings(cls: type, raw: dict[str, Any], prefix: str, problems: list[str],

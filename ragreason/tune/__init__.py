@@ -6,7 +6,7 @@ from .budget import Budget
 from .race import RaceResult, Standing, adjust, race
 from .result import TuneResult
 from .run import tune
-from .space import AXES, RaceSpec, Recipe, TuneSpace, load_space, validate_space
+from .space import AXES, Candidate, RaceSpec, TuneSpace, load_space, validate_space
 
-__all__ = ["AXES", "Budget", "RaceResult", "RaceSpec", "Recipe", "Standing", "TuneResult", "TuneSpace", "adjust",
+__all__ = ["AXES", "Budget", "RaceResult", "RaceSpec", "Candidate", "Standing", "TuneResult", "TuneSpace", "adjust",
            "load_space", "race", "tune", "validate_space"]

@@ -9,16 +9,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..bench.config import BenchConfig, DataConfig, FinetuneConfig, ModelConfig, PromptConfig, SamplingConfig
+from ..bench.config import BenchConfig, DataConfig, FinetuneConfig, ModelConfig, bench_sampling
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..paths import write_text_atomic
+from ..prompt.spec import PromptSpec
 from ..retrieve.spec import RetrievalSpec
-from .space import Recipe
+from .space import Candidate
 
 PATHS = {"data": ("train", "test", "path"), "retrieval": ("knowledge", "index"), "model": ("path",)}
 
 
-def write_best(recipe: Recipe, path: Path, note: str = "") -> Path:
+def write_best(recipe: Candidate, path: Path, note: str = "") -> Path:
     import yaml
 
     mapping = config_mapping(recipe.config, path.parent)
@@ -31,8 +32,8 @@ def write_best(recipe: Recipe, path: Path, note: str = "") -> Path:
 def config_mapping(config: BenchConfig, folder: Path) -> dict[str, Any]:
     """``config`` as the YAML mapping ``load_config`` reads, for a file in ``folder``."""
     sections = {"data": (config.data, None), "model": (config.model, ModelConfig()),
-                "prompt": (config.prompt, PromptConfig()), "retrieval": (config.retrieval, RetrievalSpec()),
-                "sampling": (config.sampling, SamplingConfig())}
+                "prompt": (config.prompt, PromptSpec()), "retrieval": (config.retrieval, RetrievalSpec()),
+                "sampling": (config.sampling, bench_sampling())}
     out: dict[str, Any] = {"name": f"{config.name}-best", "out": "bench-best"}
     for name, (value, default) in sections.items():
         out[name] = _changed(value, default)

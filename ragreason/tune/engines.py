@@ -17,7 +17,7 @@ from typing import Any
 from ..generate.sample_cache import SampleCache
 from ..orders import Permutations
 from ..types import Generation, Item, Prompt
-from .space import Recipe
+from .space import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class Engines:
         self._stop_all()
 
 
-def cost_per_item(recipe: Recipe, served: Served | None, engines: Engines) -> float:
+def cost_per_item(recipe: Candidate, served: Served | None, engines: Engines) -> float:
     """Estimated seconds per item for ``recipe`` alone: (one scoring pass if it reads option scores, plus a
     draw of one sample per vote) per option order, at the measured seconds per scored prompt and per draw of
     that size of its model (of all models where its own has no measurement yet; 1 s per pass and per sample

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from ..stats import mcnemar_exact
 from ..types import Item
 from .budget import Meter
-from .space import RaceSpec, Recipe
+from .space import Candidate, RaceSpec
 
 log = logging.getLogger(__name__)
 
-Evaluate = Callable[[Recipe, Sequence[Item]], list[bool]]
+Evaluate = Callable[[Candidate, Sequence[Item]], list[bool]]
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Standing:
     """A recipe's race: ``correct`` per dev item in race order, as far as it got; ``dropped_at``: the
     slice size of the round that dropped it; ``p_vs_leader``: its corrected p in its last comparison."""
 
-    recipe: Recipe
+    recipe: Candidate
     correct: list[bool] = field(default_factory=list)
     dropped_at: int | None = None
     p_vs_leader: float | None = None
@@ -82,10 +82,10 @@ def adjust(p_values: Sequence[float], correction: str) -> list[float]:
     return out
 
 
-def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, spec: RaceSpec, meter: Meter,
-         cost: Callable[[Recipe], float], *, exhaustive: bool = False,
+def race(recipes: Sequence[Candidate], items: Sequence[Item], evaluate: Evaluate, spec: RaceSpec, meter: Meter,
+         cost: Callable[[Candidate], float], *, exhaustive: bool = False,
          order: Callable[[list[Standing]], list[Standing]] = list,
-         turn_cost: Callable[[Recipe, list[Item]], float] | None = None) -> RaceResult:
+         turn_cost: Callable[[Candidate, list[Item]], float] | None = None) -> RaceResult:
     """Race ``recipes`` over ``items`` (already in race order). ``evaluate(recipe, items)`` returns
     whether each item was answered right (resuming what it answered before); ``cost(recipe)``: its
     estimated cost per item (ties go to the cheaper); ``order`` sorts a round's turns (e.g. by engine);
@@ -136,7 +136,7 @@ def race(recipes: Sequence[Recipe], items: Sequence[Item], evaluate: Evaluate, s
     return RaceResult(standings, rounds, winner, leader, reached, stopped)
 
 
-def _leader(alive: list[Standing], n: int, cost: Callable[[Recipe], float]) -> Standing:
+def _leader(alive: list[Standing], n: int, cost: Callable[[Candidate], float]) -> Standing:
     return max(alive, key=lambda s: (s.accuracy(n), -cost(s.recipe)))
 
 
@@ -159,6 +159,6 @@ def _drop(alive: list[Standing], leader: Standing, n: int, spec: RaceSpec) -> li
 
 
 def _cheapest_tie(alive: list[Standing], leader: Standing, n: int, alpha: float,
-                  cost: Callable[[Recipe], float]) -> Standing:
+                  cost: Callable[[Candidate], float]) -> Standing:
     tied = [s for s in alive if s is leader or _p(s, leader, n) >= alpha]
     return min(tied, key=lambda s: (cost(s.recipe), -s.accuracy(n)))

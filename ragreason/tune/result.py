@@ -9,7 +9,7 @@ from ..bench.records import RunRecord
 from ..types import Item
 from .dev import DevSplit
 from .race import RaceResult
-from .space import Recipe
+from .space import Candidate
 
 BASE_NAME = "base@1 (defaults)"  # the reference recipe on the test split
 
@@ -37,5 +37,5 @@ class TuneResult:
     exhaustive: bool = False
 
     @property
-    def winner(self) -> Recipe:
+    def winner(self) -> Candidate:
         return self.race.winner.recipe

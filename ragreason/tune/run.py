@@ -35,7 +35,7 @@ from .dev import DevSplit, carve_dev, given_dev
 from .engines import Engines, cost_per_item
 from .race import Standing, race
 from .result import BASE_NAME, TestRow, TuneResult
-from .space import Recipe, TuneSpace, load_space
+from .space import Candidate, TuneSpace, load_space
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class _Runner:
         self._largest: dict[str, int] = {}  # per served model, the largest vote size still racing
         self._calibrated: set[tuple[str, str]] = set()  # (served model, prompt and retrieval) fitted already
 
-    def retriever(self, recipe: Recipe) -> Retriever | None:
+    def retriever(self, recipe: Candidate) -> Retriever | None:
         if not recipe.context:
             return None
         key = recipe.config.digest("retrieval")
@@ -66,10 +66,10 @@ class _Runner:
             self._retrievers[key] = ContextCache(built) if built is not None else None  # recipes share contexts
         return self._retrievers[key]
 
-    def served_name(self, recipe: Recipe) -> str:
+    def served_name(self, recipe: Candidate) -> str:
         return "base" if recipe.adapter is None else f"{recipe.adapter}-{self._model(recipe).name}"
 
-    def _adapter_key(self, recipe: Recipe) -> str:
+    def _adapter_key(self, recipe: Candidate) -> str:
         """What decides the recipe's adapter (hashing the training items once per recipe)."""
         if recipe.key not in self._adapter_keys:
             from ..bench.components import adapter_key
@@ -78,7 +78,7 @@ class _Runner:
                                                         trained_with_context(recipe.condition))
         return self._adapter_keys[recipe.key]
 
-    def _model(self, recipe: Recipe) -> Path:
+    def _model(self, recipe: Candidate) -> Path:
         """The merged model of the recipe's adapter, trained (on the rest of the training split) and merged once."""
         key = self._adapter_key(recipe)
         if key not in self._models:
@@ -90,7 +90,7 @@ class _Runner:
             self._models[key] = merged_model(folder, served_dtype(recipe.config.model.options))
         return self._models[key]
 
-    def served(self, recipe: Recipe):
+    def served(self, recipe: Candidate):
         name = self.served_name(recipe)
         if name not in self.engines.served:
             path = None if recipe.adapter is None else self._model(recipe)
@@ -106,19 +106,19 @@ class _Runner:
             return served
         return self.engines.served[name]
 
-    def cost(self, recipe: Recipe) -> float:
+    def cost(self, recipe: Candidate) -> float:
         """Estimated seconds per item: the model's (measured per sample and per scored prompt) and, for a
         recipe with context, its retriever's (measured per item retrieved)."""
         retriever = self._timed_retriever(recipe)
         per_item = retriever.per_item() if retriever else None
         return self._model_cost(recipe) + (per_item or 0.0)
 
-    def _timed_retriever(self, recipe: Recipe) -> ContextCache | None:
+    def _timed_retriever(self, recipe: Candidate) -> ContextCache | None:
         """The recipe's retriever, which times itself, if the recipe answers with context."""
         retriever = self.retriever(recipe) if recipe.context else None
         return retriever if isinstance(retriever, ContextCache) else None
 
-    def _model_cost(self, recipe: Recipe) -> float:
+    def _model_cost(self, recipe: Candidate) -> float:
         name = self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else None
         return cost_per_item(recipe, self.engines.served.get(name) if name else None, self.engines)
 
@@ -130,10 +130,10 @@ class _Runner:
             if isinstance(retriever, ContextCache):
                 retriever.retrieve_many(probe)
 
-    def _trained(self, recipe: Recipe) -> bool:
+    def _trained(self, recipe: Candidate) -> bool:
         return self._adapter_key(recipe) in self._models
 
-    def answer(self, recipe: Recipe, items: list[Item]) -> list[RunRecord]:
+    def answer(self, recipe: Candidate, items: list[Item]) -> list[RunRecord]:
         """The recipe's records for ``items``; calibration (batch, or the fitted map's balancing) is estimated
         over ``items``: a round's slice, whose earlier part keeps the answers it had."""
         config = recipe.config
@@ -141,19 +141,19 @@ class _Runner:
         fallback = Fallback(config.fallback, self.prior if config.fallback == "prior" else None,
                             method=config.score or DEFAULT_SCORE)
         examples = self._fit_examples(recipe)
-        arm = replace(arm, adapter=None)  # adapters are served merged
+        arm = arm.served_merged()  # adapters are served merged
         records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
                              False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]
 
-    def _calibration_key(self, recipe: Recipe) -> tuple[str, str] | None:
+    def _calibration_key(self, recipe: Candidate) -> tuple[str, str] | None:
         """What the fitted calibration's solved examples are scored under (None: the recipe fits none)."""
         c = recipe.config
         if c.calibrate != "fitted" or not (c.score or c.fallback == "score"):
             return None
         return self._group(recipe), c.digest("prompt", "retrieval") if recipe.context else c.digest("prompt")
 
-    def turn_cost(self, recipe: Recipe, new_items: list[Item]) -> float:
+    def turn_cost(self, recipe: Candidate, new_items: list[Item]) -> float:
         """A turn's estimated seconds: answering its new items; scoring the fitted calibration's solved examples
         the first time its model and prompts need them; retrieving for the items and examples no turn has
         retrieved for yet. Before the model has answered anything its part cannot be estimated: 0."""
@@ -173,10 +173,10 @@ class _Runner:
             seconds += per_item * retriever.missing([*new_items, *examples])
         return seconds
 
-    def _fit_examples(self, recipe: Recipe) -> list[Item]:
+    def _fit_examples(self, recipe: Candidate) -> list[Item]:
         return fit_examples(recipe.config, arms_for(recipe.config)[0], self.split.rest)
 
-    def evaluate(self, recipe: Recipe, items) -> list[bool]:
+    def evaluate(self, recipe: Candidate, items) -> list[bool]:
         records = self.answer(recipe, list(items))
         key = self._calibration_key(recipe)
         if key is not None:
@@ -199,7 +199,7 @@ class _Runner:
         return sorted(standings, key=lambda s: (self._group(s.recipe) not in running, self._group(s.recipe),
                                                 self.cost(s.recipe)))
 
-    def _group(self, recipe: Recipe) -> str:
+    def _group(self, recipe: Candidate) -> str:
         """The served model's name, or a stand-in for an adapter not trained yet."""
         return self.served_name(recipe) if recipe.adapter is None or self._trained(recipe) else f"~{recipe.adapter}"
 
@@ -260,13 +260,13 @@ def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget
     return tuned
 
 
-def base_recipe(space: TuneSpace) -> Recipe:
+def base_recipe(space: TuneSpace) -> Candidate:
     """The reference recipe on the test split: the base model with the space's default answer settings."""
     config = replace(space.base, conditions=("base",), votes=(1,))
-    return Recipe(BASE_NAME, config)
+    return Candidate(BASE_NAME, config)
 
 
-def _test_rows(runner: _Runner, winner: Recipe, space: TuneSpace) -> list[TestRow]:
+def _test_rows(runner: _Runner, winner: Candidate, space: TuneSpace) -> list[TestRow]:
     test = runner.test
     reference = base_recipe(space)
     recipes = [winner] if reference.key == winner.key else [winner, reference]

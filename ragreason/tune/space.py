@@ -1,7 +1,7 @@
 """The search space of ``ragreason tune``: a benchmark config (data, model, retrieval, fine-tuning,
 sampling) plus a ``space`` section of axes, each a list of values, and a ``race`` section.
 
-Every combination of the axes' values is a ``Recipe``: the benchmark config with one condition, one
+Every combination of the axes' values is a ``Candidate``: the benchmark config with one condition, one
 vote size and the axes' settings, so a recipe is itself a config ``ragreason bench`` runs. Settings
 that cannot change a recipe's answers are reset before recipes are compared (retrieval settings
 without retrieved context, calibration when no option score is read), so two combinations that
@@ -65,8 +65,8 @@ class RaceSpec:
 
 
 @dataclass(frozen=True)
-class Recipe:
-    """One way to answer: ``config`` is a benchmark config with one condition and one vote size;
+class Candidate:
+    """One recipe the search races: ``config`` is a benchmark config with one condition and one vote size;
     ``settings`` the axis values that made it (after the reset of those that change nothing)."""
 
     name: str
@@ -97,7 +97,7 @@ class Recipe:
 @dataclass(frozen=True)
 class TuneSpace:
     base: BenchConfig
-    recipes: tuple[Recipe, ...]
+    recipes: tuple[Candidate, ...]
     race: RaceSpec = field(default_factory=RaceSpec)
     source: str = ""
 
@@ -155,7 +155,7 @@ def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
                             f"(searchable: {', '.join(SEARCHABLE_CONDITIONS)})")
     if base is None or any(p.startswith("space") for p in problems):  # the recipes cannot be built
         return None, problems
-    recipes: dict[str, Recipe] = {}
+    recipes: dict[str, Candidate] = {}
     names = list(axes)
     for values in itertools.product(*(axes[n] for n in names)):
         chosen = dict(zip(names, values, strict=True))
@@ -166,7 +166,7 @@ def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
             problems += [p for p in listed if p not in problems]
             continue
         config = _reset(config, base)  # type: ignore[arg-type]
-        recipe = Recipe(_name(config, names), config, _settings(config, names))
+        recipe = Candidate(_name(config, names), config, _settings(config, names))
         recipes.setdefault(recipe.key, recipe)
     if problems:
         return None, problems
@@ -250,7 +250,7 @@ def _label(chosen: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in chosen.items()) + "}"
 
 
-def _unique_names(recipes: list[Recipe]) -> list[Recipe]:
+def _unique_names(recipes: list[Candidate]) -> list[Candidate]:
     """Recipes whose names collide after the reset (settings that changed nothing) keep one name each."""
     seen: dict[str, int] = {}
     out = []

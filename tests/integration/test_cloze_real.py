@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragreason import PromptBuilder, Sampling, answer
+from ragreason import PromptBuilder, PromptSpec, Recipe, RunOptions, Sampling, answer
 from ragreason.synth.facts import make_people, questions
 from ragreason.types import Item
 
@@ -20,13 +20,13 @@ def test_a_context_that_states_the_answer_is_scored_right_under_cloze(vllm, lang
     items = facts(8, lang)
     right = {}
     for method in ("label", "cloze", "cloze-pmi"):
-        answers = answer(items, builder=PromptBuilder("direct"), generator=vllm, sampling=Sampling(n=0), score=method,
-                         progress=False)
+        answers = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score=method),
+                         generator=vllm, progress=False)
         right[method] = sum(a.choice == i.answer for a, i in zip(answers, items, strict=True))
     assert right["cloze"] >= 21 and right["cloze-pmi"] >= 21, right  # of 24; letters read it far less often
     blind = facts(8, lang, context=False)
-    answers = answer(blind, builder=PromptBuilder("direct"), generator=vllm, sampling=Sampling(n=0),
-                     score="cloze-pmi", progress=False)
+    answers = answer(blind, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="cloze-pmi"),
+                     generator=vllm, progress=False)
     assert sum(a.choice == i.answer for a, i in zip(answers, blind, strict=True)) <= 14  # without it: guessing
 
 
@@ -70,8 +70,9 @@ def test_two_runs_batched_differently_score_and_answer_alike(vllm, tmp_path):
     for batch_size in (30, 7):
         vllm._memo = type(vllm._memo)()
         recording = Recording(vllm)
-        answers = answer(items, builder=PromptBuilder("direct"), generator=recording, sampling=Sampling(n=0),
-                         score="cloze-pmi", calibrate="batch", batch_size=batch_size, progress=False,
-                         out=tmp_path / f"{batch_size}.jsonl")
+        answers = answer(items,
+                         Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="cloze-pmi",
+                                calibrate="batch"), generator=recording, out=tmp_path / f"{batch_size}.jsonl",
+                         progress=False, options=RunOptions(batch_size=batch_size))
         runs.append((recording.scores, [a.choice for a in answers]))
     assert runs[0] == runs[1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ragreason import PromptBuilder, Sampling, answer
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.retrieve import RetrievalSpec, build_retriever
 from ragreason.synth.facts import document, make_people, questions
 from ragreason.types import Item
@@ -23,8 +23,8 @@ def test_the_model_keeps_the_document_the_question_is_about(vllm, tmp_path):
     right, kept = {}, {}
     for rerank in (False, True):
         retriever = build_retriever(RetrievalSpec(kind="bm25", knowledge=str(knowledge), rerank=rerank), items)
-        answers = answer(items, builder=PromptBuilder("direct"), generator=vllm, retriever=retriever,
-                         sampling=Sampling(n=0), score="cloze-pmi", progress=False)
+        answers = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="cloze-pmi"),
+                         generator=vllm, retriever=retriever, progress=False)
         right[rerank] = sum(a.choice == i.answer for a, i in zip(answers, items, strict=True))
         kept[rerank] = [[h.doc.meta["person"] for h in a.context.hits] for a in answers]
     assert all(len(hits) == 3 for hits in kept[False])

@@ -4,7 +4,7 @@ brings both facts, and the model answers from them."""
 
 from __future__ import annotations
 
-from ragreason import PromptBuilder, Sampling, answer, load_items
+from ragreason import PromptSpec, Recipe, Sampling, answer, load_items
 from ragreason.retrieve import RetrievalSpec, build_retriever
 from ragreason.synth.fiction import make_questions, make_world, write_world
 
@@ -16,8 +16,8 @@ def test_graph_retrieval_answers_two_hop_questions_the_documents_do_not(vllm, tm
     right = {}
     for kind in ("bm25", "graph"):
         retriever = build_retriever(RetrievalSpec(kind=kind, knowledge=str(paths["documents"].parent)), items)
-        answers = answer(items, builder=PromptBuilder("direct"), generator=vllm, retriever=retriever,
-                         sampling=Sampling(n=0), score="cloze-pmi", progress=False)
+        answers = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="cloze-pmi"),
+                         generator=vllm, retriever=retriever, progress=False)
         right[kind] = sum(a.choice == i.answer for a, i in zip(answers, items, strict=True)) / len(items)
     assert len(items) == 40
     # measured 0.675 against 0.30 on an AMD EPYC with AVX512-BF16; bounds leave a few questions for other CPUs

@@ -5,12 +5,12 @@ from collections import Counter
 
 import pytest
 
+from ragreason import PromptSpec, Recipe
 from ragreason.calibrate import LetterModel, balance_offsets, fitted_wins, log_softmax
 from ragreason.generate import FakeGenerator
-from ragreason.pipeline import Sampling, answer, run_key
-from ragreason.prompt import PromptBuilder
+from ragreason.pipeline import answer, run_key
+from ragreason.recipe import Sampling
 from ragreason.types import Item
-from ragreason.vote import Voter
 
 OPTIONS = ("True", "False", "Unknown")
 SWAP = {"A": "B", "B": "A", "C": "C"}  # a model that reads True for False and False for True
@@ -35,11 +35,11 @@ def test_the_fitted_map_learns_a_swap_that_dividing_out_a_prior_cannot_undo():
     examples, test = items("e", 150, 1), items("t", 150, 2)
     golds = {i.id: i.answer for i in examples + test}
     generator = FakeGenerator(scores=swapped_scores(golds))
-    kwargs = dict(builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
-                  progress=False)
     right = {}  # accuracy on the True/False golds, the swapped ones
     for kind in (None, "batch", "fitted"):
-        found = answer(test, calibrate=kind, examples=examples if kind == "fitted" else None, **kwargs)
+        recipe = Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate=kind)
+        found = answer(test, recipe, generator=generator, examples=examples if kind == "fitted" else None,
+                       progress=False)
         pairs = [(a, i) for a, i in zip(found, test, strict=True) if i.answer in "AB"]
         right[kind] = sum(a.choice == i.answer for a, i in pairs) / len(pairs)
     assert right[None] < 0.6  # "A" for nearly everything
@@ -57,8 +57,9 @@ def test_the_fitted_answers_are_balanced_to_the_examples_letter_shares():
         noise = random.Random(item.id)
         return {x: (2.0 if x == "A" else 0.0) + noise.gauss(0, 0.3) for x in item.letters}
 
-    found = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=habit), sampling=Sampling(n=0),
-                   score="label", calibrate="fitted", examples=examples, progress=False)
+    found = answer(test,
+                   Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="fitted"),
+                   generator=FakeGenerator(scores=habit), examples=examples, progress=False)
     counts = Counter(a.choice for a in found)
     assert abs(counts["B"] - 60) <= 2 and abs(counts["A"] - 30) <= 2 and abs(counts["C"] - 30) <= 2
 
@@ -95,16 +96,15 @@ def test_a_letter_model_needs_enough_examples_with_every_letter():
 def test_fitted_calibration_checks_its_examples_and_keys_them():
     test, examples = items("t", 40, 4), items("e", 40, 5)
     golds = {i.id: i.answer for i in examples + test}
-    kwargs = dict(builder=PromptBuilder(), generator=FakeGenerator(scores=swapped_scores(golds)),
-                  sampling=Sampling(n=0), score="label", progress=False)
+    generator = FakeGenerator(scores=swapped_scores(golds))
+    fitted = Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="fitted")
     with pytest.raises(ValueError, match="needs examples="):
-        answer(test, calibrate="fitted", **kwargs)
+        answer(test, fitted, generator=generator, progress=False)
     with pytest.raises(ValueError, match="needs examples="):
-        answer(test, calibrate="fitted", examples=test, **kwargs)  # all of them leak: none is left to fit on
+        answer(test, fitted, generator=generator, examples=test, progress=False)  # all leak: none is left to fit on
     with pytest.raises(ValueError, match="option orders"):
-        answer(test, calibrate="fitted", examples=examples, permutations=2, **kwargs)
-    key = lambda solved: run_key(PromptBuilder(), kwargs["generator"], Voter(), Sampling(n=0), "label", None,  # noqa: E731
-                                 None, None, calibrate="fitted", examples=solved)
+        Recipe(sampling=Sampling(n=0), score="label", calibrate="fitted", permutations=2)
+    key = lambda solved: run_key(fitted, generator, None, examples=solved)  # noqa: E731
     assert key(examples) != key(examples[:-1])
     assert key(examples) == key(list(reversed(examples)))
 
@@ -122,8 +122,8 @@ def test_solved_examples_are_scored_once_per_generator_however_many_calls_fit_on
 
     generator = Counting(scores=swapped_scores(golds))
     for _ in range(2):
-        answer(test, builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
-               calibrate="fitted", examples=examples, progress=False)
+        answer(test, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="fitted"),
+               generator=generator, examples=examples, progress=False)
     assert Counter(generator.scored) == Counter([i.id for i in examples + test])
 
 
@@ -141,10 +141,12 @@ def test_the_fitted_map_is_used_only_where_it_beats_batch_calibration_on_the_exa
     assert fitted_wins("label", [swapped(None, i, "label") for i in examples], golds, shares)
     assert not fitted_wins("label", [honest(None, i, "label") for i in examples], golds, shares)
     test = items("t", 60, 2)
-    found = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=honest), sampling=Sampling(n=0),
-                   score="label", calibrate="fitted", examples=examples, progress=False)
-    batch = answer(test, builder=PromptBuilder(), generator=FakeGenerator(scores=honest), sampling=Sampling(n=0),
-                   score="label", calibrate="batch", progress=False)
+    found = answer(test,
+                   Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="fitted"),
+                   generator=FakeGenerator(scores=honest), examples=examples, progress=False)
+    batch = answer(test,
+                   Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="batch"),
+                   generator=FakeGenerator(scores=honest), progress=False)
     assert [a.choice for a in found] == [a.choice for a in batch] == [i.answer for i in test]
 
 
@@ -162,8 +164,8 @@ def test_the_calibrating_bar_counts_each_prompt_scored_once_in_chunks(capsys):
             return super().score_options(prompts, items, method=method, adapter=adapter)
 
     generator = Counting(scores=swapped_scores(golds))
-    answer(test, builder=PromptBuilder(), generator=generator, sampling=Sampling(n=0), score="label",
-           calibrate="fitted", examples=examples, progress=True)
+    answer(test, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="fitted"),
+           generator=generator, examples=examples, progress=True)
     assert sum(generator.sizes) == 250 and max(generator.sizes) == SCORE_CHUNK  # the answers reuse the scores
     bar = capsys.readouterr().err
     assert "calibrating" in bar and "250/250" in bar

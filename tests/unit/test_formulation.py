@@ -3,9 +3,9 @@ answers the items, on the prompts of its own formulation; without enough example
 
 from __future__ import annotations
 
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.calibrate.formulation import choose_method
 from ragreason.generate import FakeGenerator
-from ragreason.pipeline import Sampling, answer
 from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
 from ragreason.prompt import PromptBuilder
 from ragreason.types import Item
@@ -38,22 +38,23 @@ def test_too_few_examples_to_choose_on():
 def test_auto_answers_with_the_chosen_method_and_blind_without_examples():
     gen = FakeGenerator(scores=knowing_cloze)
     items = solved(12, prefix="q")
-    answers = answer(items, builder=PromptBuilder("direct"), generator=gen, sampling=Sampling(n=0), score="auto",
-                     calibrate="fitted", examples=solved(80), progress=False)
+    answers = answer(items,
+                     Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="auto", calibrate="fitted"),
+                     generator=gen, examples=solved(80), progress=False)
     assert all(a.choice == i.answer for a, i in zip(answers, items, strict=True))
     (source,) = {k for a in answers for k in a.by_source}
     assert source.startswith("score:cloze")
-    blind = answer(items, builder=PromptBuilder("direct"), generator=FakeGenerator(scores=knowing_cloze),
-                   sampling=Sampling(n=0), score="auto", progress=False)
+    blind = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="auto"),
+                   generator=FakeGenerator(scores=knowing_cloze), progress=False)
     assert {k for a in blind for k in a.by_source} == {f"score:{BLIND_SCORE}"}
 
 
 def test_a_finished_run_resumes_without_choosing_again(tmp_path):
     items, examples = solved(12, prefix="q"), solved(80)
     first = FakeGenerator(scores=knowing_cloze)
-    answer(items, builder=PromptBuilder("direct"), generator=first, sampling=Sampling(n=0), score="auto",
-           calibrate="fitted", examples=examples, out=tmp_path / "a.jsonl", progress=False)
+    answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="auto", calibrate="fitted"),
+           generator=first, examples=examples, out=tmp_path / "a.jsonl", progress=False)
     again = FakeGenerator(scores=knowing_cloze)
-    answer(items, builder=PromptBuilder("direct"), generator=again, sampling=Sampling(n=0), score="auto",
-           calibrate="fitted", examples=examples, out=tmp_path / "a.jsonl", progress=False)
+    answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=0), score="auto", calibrate="fitted"),
+           generator=again, examples=examples, out=tmp_path / "a.jsonl", progress=False)
     assert first.calls and not again.calls

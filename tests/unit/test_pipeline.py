@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from scripted import ScriptedGenerator
 
+from ragreason import PromptSpec, Recipe, RunOptions, Sampling, answer
 from ragreason.data.errors import DataError
 from ragreason.generate import FakeGenerator
-from ragreason.pipeline import Sampling, answer
-from ragreason.prompt import PromptBuilder
 from ragreason.results import JsonlLog
 from ragreason.types import Context, Document, Hit, Item
 from ragreason.vote import Voter
@@ -37,8 +36,8 @@ class Retriever:
 
 def test_answers_in_item_order_with_votes_abstentions_and_context():
     gen, retriever = ScriptedGenerator(SCRIPT), Retriever()
-    answers = answer(ITEMS, builder=PromptBuilder("reasoning-en"), generator=gen, retriever=retriever,
-                     sampling=Sampling(n=3), batch_size=2, top_k=4, progress=False)
+    answers = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning-en"), sampling=Sampling(n=3), top_k=4), generator=gen,
+                     retriever=retriever, progress=False, options=RunOptions(batch_size=2))
     assert [a.item_id for a in answers] == [i.id for i in ITEMS]
     assert [a.choice for a in answers] == ["A", "C", None, "C", "B"]
     assert answers[0].votes == {"A": 2.0, "B": 1.0} and answers[2].abstentions == 3
@@ -50,13 +49,14 @@ def test_answers_in_item_order_with_votes_abstentions_and_context():
 def test_option_scores_vote_alongside_or_instead_of_samples():
     scores = {i.id: {"A": -0.1, "B": -2.0, "C": -3.0} for i in ITEMS}
     gen = ScriptedGenerator(SCRIPT, scores=scores)
-    only = answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0), score="text", progress=False)
+    only = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="text"), generator=gen,
+                  progress=False)
     assert [a.choice for a in only] == ["A"] * 5 and gen.calls == []
-    both = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen,
-        sampling=Sampling(n=1), score="text", progress=False)
+    both = answer(ITEMS[:2], Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=1), score="text"),
+                  generator=gen, progress=False)
     assert both[1].by_source["score:text"] == {"A": 1} and both[1].votes == {"C": 1.0, "A": 1.0}
-    with pytest.raises(ValueError, match=r"Sampling\(n=0\) needs score"):
-        answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0))
+    with pytest.raises(ValueError, match=r"Sampling\(n=0\) needs a score"):
+        answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0)), generator=gen)
 
 
 def test_sampling_defaults_and_checks():
@@ -64,16 +64,16 @@ def test_sampling_defaults_and_checks():
     with pytest.raises(ValueError, match="max_tokens"):
         Sampling(max_tokens=0)
     with pytest.raises(ValueError, match="appears twice"):
-        answer([ITEMS[0], ITEMS[0]], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT))
+        answer([ITEMS[0], ITEMS[0]], Recipe(prompt=PromptSpec("reasoning")), generator=ScriptedGenerator(SCRIPT))
 
 
 def test_out_file_resumes_without_redoing_work(tmp_path):
     out = tmp_path / "answers.jsonl"
-    first = answer(ITEMS[:3], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
-        sampling=Sampling(n=3), out=out,
-                   progress=False)
+    first = answer(ITEMS[:3], Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=3)),
+                   generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
     gen = ScriptedGenerator(SCRIPT)
-    second = answer(ITEMS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=3), out=out, progress=False)
+    second = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=3)), generator=gen, out=out,
+                    progress=False)
     assert gen.calls == [["q3", "q4"]]
     assert second[:3] == first
     lines = out.read_text().splitlines()
@@ -82,23 +82,24 @@ def test_out_file_resumes_without_redoing_work(tmp_path):
 
 def test_a_changed_configuration_does_not_reuse_stale_answers(tmp_path):
     out = tmp_path / "answers.jsonl"
-    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
-        sampling=Sampling(n=3), out=out, progress=False)
+    answer(ITEMS[:2], Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=3)),
+           generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
     with pytest.raises(ValueError, match="different configuration"):
-        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT),
-            sampling=Sampling(n=5), out=out, progress=False)
+        answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=5)),
+               generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
     with pytest.raises(ValueError, match="different configuration"):
-        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), sampling=Sampling(n=3), out=out,
-               voter=Voter("first"), progress=False)
+        answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=3), voter=Voter("first")),
+               generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
 
 
 def test_torn_last_line_is_cut_and_redone(tmp_path):
     out = tmp_path / "answers.jsonl"
-    answer(ITEMS[:2], builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
+    answer(ITEMS[:2], Recipe(prompt=PromptSpec("reasoning")), generator=ScriptedGenerator(SCRIPT), out=out,
+           progress=False)
     with out.open("a") as handle:
         handle.write('{"item_id": "q2", "choice": "A", "vo')  # the crash tore this line
     gen = ScriptedGenerator(SCRIPT)
-    answers = answer(ITEMS[:3], builder=PromptBuilder(), generator=gen, out=out, progress=False)
+    answers = answer(ITEMS[:3], Recipe(prompt=PromptSpec("reasoning")), generator=gen, out=out, progress=False)
     assert gen.calls == [["q2"]] and answers[2].choice is None
     assert [json.loads(line)["item_id"] for line in out.read_text().splitlines()] == ["q0", "q1", "q2"]
 
@@ -146,9 +147,11 @@ def test_separate_calls_reader_and_record_extras(tmp_path):
     def first_letter(item, text):
         return text[-1] if text[-1] in item.letters else "A"  # a crude reader with a fallback
 
-    answers = answer(ITEMS[:2], builder=PromptBuilder(), generator=gen, sampling=Sampling(n=3, separate=True),
-                     reader=first_letter, out=out, progress=False,
-                     record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer})
+    answers = answer(ITEMS[:2],
+                     Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=3, separate=True), reader=first_letter),
+                     generator=gen, out=out, progress=False,
+                     options=RunOptions(record_extra=lambda item, a: {"gold": item.answer,
+                                                                      "correct": a.choice == item.answer}))
     assert gen.calls == [["q0", "q1"]] * 3  # three calls of one sample each
     assert [g.sample for g in answers[0].generations] == [0, 1, 2]
     assert answers[0].votes == {"A": 3.0}  # each one-sample call returns the first scripted text
@@ -164,22 +167,24 @@ def test_a_fallback_answers_what_no_vote_named_and_says_so(tmp_path):
 
     train = [Item(f"t{i}", "Train?", ("yes", "no", "maybe"), "C") for i in range(3)]
     out = tmp_path / "answers.jsonl"
-    plain = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), progress=False)
+    plain = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning")), generator=ScriptedGenerator(SCRIPT), progress=False)
     assert [a.choice for a in plain] == ["A", "C", None, "C", "B"]
     prior = Fallback("prior", LetterPrior.fit(train))
-    by_prior = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), fallback=prior, out=out,
-                      progress=False)
+    by_prior = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), fallback=prior),
+                      generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
     assert [a.choice for a in by_prior] == ["A", "C", "C", "C", "B"]
     assert [a.fallback for a in by_prior] == [None, None, "prior", None, None]
     assert by_prior[2].by_source["fallback:prior"] == {"C": 1} and by_prior[2].abstentions == 1
-    resumed = answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), fallback=prior, out=out,
-                     progress=False)
+    resumed = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), fallback=prior), generator=ScriptedGenerator(SCRIPT),
+                     out=out, progress=False)
     assert [(a.choice, a.fallback) for a in resumed] == [(a.choice, a.fallback) for a in by_prior]
     with pytest.raises(ValueError, match="different configuration"):  # a fallback decides answers: another key
-        answer(ITEMS, builder=PromptBuilder(), generator=ScriptedGenerator(SCRIPT), out=out, progress=False)
+        answer(ITEMS, Recipe(prompt=PromptSpec("reasoning")), generator=ScriptedGenerator(SCRIPT), out=out,
+               progress=False)
 
     gen = FakeGenerator(dict(SCRIPT), scores={"q2": {"A": -3.0, "B": -0.5, "C": -2.0}})
-    by_score = answer(ITEMS, builder=PromptBuilder(), generator=gen, fallback=Fallback("score"), progress=False)
+    by_score = answer(ITEMS, Recipe(prompt=PromptSpec("reasoning"), fallback=Fallback("score")), generator=gen,
+                      progress=False)
     assert [a.choice for a in by_score] == ["A", "C", "B", "C", "B"] and by_score[2].fallback == "score"
     scoring = [c for c in gen.calls if c["method"] == "score_options"]
     assert scoring == [{"method": "score_options", "prompts": 1, "score": "text", "adapter": None}]  # only q2
@@ -193,8 +198,9 @@ def test_no_fallback_keeps_the_run_key_answer_files_were_written_under():
     from ragreason.pipeline import run_key
     from ragreason.vote import Fallback
 
-    args = (PromptBuilder(), ScriptedGenerator(SCRIPT), Voter(), Sampling(), None, None, None, None)
-    assert run_key(*args) == run_key(*args, fallback=Fallback()) != run_key(*args, fallback=Fallback("score"))
+    gen = ScriptedGenerator(SCRIPT)
+    key = lambda **given: run_key(Recipe(prompt=PromptSpec("reasoning"), **given), gen, None)  # noqa: E731
+    assert key() == key(fallback=Fallback()) != key(fallback=Fallback("score"))
 
 
 COLOURS = [Item(f"c{i}", f"Which colour is number {i}?", ("red", "green", "blue", "black"), "ABCD"[i % 4])
@@ -215,17 +221,17 @@ def test_permutation_votes_map_back_to_the_original_letters():
     from ragreason.orders import Permutations
 
     gen = FakeGenerator(_knows)
-    answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=gen, permutations=4, progress=False)
+    answers = answer(COLOURS, Recipe(prompt=PromptSpec("direct-en"), permutations=4), generator=gen, progress=False)
     assert [a.choice for a in answers] == [i.answer for i in COLOURS]
     assert all(a.by_order == (i.answer,) * 4 and a.votes == {i.answer: 4.0}
                for a, i in zip(answers, COLOURS, strict=True))
     assert [c["prompts"] for c in gen.calls] == [24]  # every order of every item in one engine call
     assert {g.order for g in answers[0].generations} == {(0, 1, 2, 3), (1, 2, 3, 0), (2, 3, 0, 1), (3, 0, 1, 2)}
-    habit = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(default="Answer: A"),
-                   permutations=Permutations(4), progress=False)
+    habit = answer(COLOURS, Recipe(prompt=PromptSpec("direct-en"), permutations=Permutations(4)),
+                   generator=FakeGenerator(default="Answer: A"), progress=False)
     assert all(a.by_order == ("A", "B", "C", "D") for a in habit)  # "A" under each shift is another option
-    random = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(_knows),
-                    permutations=Permutations(3, "random", seed=1), progress=False)
+    random = answer(COLOURS, Recipe(prompt=PromptSpec("direct-en"), permutations=Permutations(3, "random", seed=1)),
+                    generator=FakeGenerator(_knows), progress=False)
     assert [a.choice for a in random] == [i.answer for i in COLOURS]
 
 
@@ -239,16 +245,16 @@ def test_permuted_scores_are_mapped_back_and_averaged_and_keys_record_the_orders
         return {letter: (1.0 if item.option(letter) == gold.option(gold.answer) else 0.0) for letter in item.letters}
 
     out = tmp_path / "a.jsonl"
-    answers = answer(COLOURS, builder=PromptBuilder("direct-en"), generator=FakeGenerator(scores=scores),
-                     sampling=Sampling(n=0), score="text", permutations=2, out=out, progress=False)
+    answers = answer(COLOURS,
+                     Recipe(prompt=PromptSpec("direct-en"), sampling=Sampling(n=0), score="text", permutations=2),
+                     generator=FakeGenerator(scores=scores), out=out, progress=False)
     assert [a.choice for a in answers] == [i.answer for i in COLOURS]
     assert all(len(a.by_order) == 2 and set(a.by_order) == {i.answer} for a, i in zip(answers, COLOURS, strict=True))
     assert answer_from_record(JsonlLog(out).records["c1"]) == answers[1]
-    args = (PromptBuilder(), FakeGenerator(), Voter(), Sampling(), None, None, None, None)
     from ragreason.orders import Permutations
 
-    one, two = Permutations(1), Permutations(2)
-    assert run_key(*args, permutations=one) == run_key(*args) != run_key(*args, permutations=two)
+    key = lambda **given: run_key(Recipe(prompt=PromptSpec("reasoning"), **given), FakeGenerator(), None)  # noqa: E731
+    assert key(permutations=Permutations(1)) == key() != key(permutations=Permutations(2))
 
 
 def test_calibrated_scoring_divides_out_a_letter_habit():
@@ -263,12 +269,13 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
         return {letter: math.log(bias[j]) + (0.8 if item.option(letter) == gold.option(gold.answer) else 0.0)
                 for j, letter in enumerate(item.letters)}
 
-    plain = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=habit), sampling=Sampling(n=0),
-                   score="label", progress=False)
+    plain = answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label"),
+                   generator=FakeGenerator(scores=habit), progress=False)
     assert [a.choice for a in plain] == ["A"] * 6
     gen = FakeGenerator(scores=habit)
-    fixed = answer(COLOURS, builder=PromptBuilder(), generator=gen, sampling=Sampling(n=0), score="label",
-                   calibrate="pride", progress=False)
+    fixed = answer(COLOURS,
+                   Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="pride"),
+                   generator=gen, progress=False)
     assert [a.choice for a in fixed] == [i.answer for i in COLOURS]
     estimation = [c for c in gen.calls if c["method"] == "score_options"][0]
     assert estimation["prompts"] == 6 * 4  # fewer than 8 items of 4 options: all of them, under 4 rotations
@@ -280,26 +287,28 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
                 for j, letter in enumerate(item.letters)}
 
     batch = FakeGenerator(scores=habit_many)
-    by_mean = answer(many, builder=PromptBuilder(), generator=batch, sampling=Sampling(n=0), score="label",
-                     calibrate="batch", batch_size=64, progress=False)
+    by_mean = answer(many,
+                     Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="batch"),
+                     generator=batch, progress=False, options=RunOptions(batch_size=64))
     assert [a.choice for a in by_mean] == [i.answer for i in many]
     assert [c["prompts"] for c in batch.calls] == [40]  # one pass: the scores of the mean answer the items too
     with pytest.raises(ValueError, match="use calibrate='pride'"):
-        answer(COLOURS, builder=PromptBuilder(), generator=batch, score="label", calibrate="batch", permutations=2)
+        answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), score="label", calibrate="batch", permutations=2),
+               generator=batch)
     with pytest.raises(ValueError, match="calibrate must be one of"):
-        answer(COLOURS, builder=PromptBuilder(), generator=batch, score="label", calibrate="platt")
+        answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), score="label", calibrate="platt"), generator=batch)
 
 
 def test_constrained_samples_are_always_an_answer_line():
     from ragreason.generate import FakeGenerator
 
     gen = FakeGenerator(default="Let me think... the answer is probably the second one")
-    answers = answer(ITEMS, builder=PromptBuilder("direct-zh"), generator=gen, sampling=Sampling(n=2, constrained=True),
-                     progress=False)
+    answers = answer(ITEMS, Recipe(prompt=PromptSpec("direct-zh"), sampling=Sampling(n=2, constrained=True)),
+                     generator=gen, progress=False)
     assert all(a.choice == "A" and a.abstentions == 0 for a in answers)  # the fake falls to the first allowed text
     assert gen.calls[0]["choices"][0] == ["答案是：A", "答案是：B", "答案是：C"]
-    free = answer(ITEMS, builder=PromptBuilder("direct-zh"), generator=FakeGenerator(default=gen.default),
-                  sampling=Sampling(n=2), progress=False)
+    free = answer(ITEMS, Recipe(prompt=PromptSpec("direct-zh"), sampling=Sampling(n=2)),
+                  generator=FakeGenerator(default=gen.default), progress=False)
     assert all(a.choice is None for a in free)
 
 
@@ -311,12 +320,13 @@ def test_a_score_fallback_leaves_no_question_of_the_submission_blank(tmp_path):
 
     problem = Problem("p", "A story.", tuple(COLOURS))
     silent = FakeGenerator(default="I cannot tell.", scores={i.id: {i.answer: 1.0} for i in COLOURS})
-    kept = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("score"), calibrate="pride",
-                  progress=False)
+    kept = answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), calibrate="pride", fallback=Fallback("score")),
+                  generator=silent, progress=False)
     assert all(a.choice == i.answer and a.fallback == "score" for a, i in zip(kept, COLOURS, strict=True))
     report = write_submission([problem], {a.item_id: a.choice for a in kept}, tmp_path / "s.jsonl")
     assert report.unanswered == ()
-    blank = answer(COLOURS, builder=PromptBuilder(), generator=silent, fallback=Fallback("none"), progress=False)
+    blank = answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), fallback=Fallback("none")), generator=silent,
+                   progress=False)
     assert len(write_submission([problem], {a.item_id: a.choice for a in blank}, tmp_path / "b.jsonl").unanswered) == 6
 
 
@@ -334,14 +344,16 @@ def test_the_gold_letter_prior_decides_only_where_the_calibrated_evidence_is_wea
             return {x: strength if item.option(x) == gold.option(gold.answer) else 0.0 for x in item.letters}
         return scores
 
-    weak = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=evidence(0.1)),
-                  sampling=Sampling(n=0), score="text", calibrate="pride", prior=prior, progress=False)
+    weighed = Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="text", calibrate="pride",
+                     prior=True)
+    weak = answer(COLOURS, weighed, generator=FakeGenerator(scores=evidence(0.1)), examples=train, progress=False)
     assert [a.choice for a in weak] == ["C", "C", "C", "C", "C", "C"]  # C (2/3 of the golds) outweighs 0.1
-    strong = answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(scores=evidence(5.0)),
-                    sampling=Sampling(n=0), score="text", calibrate="pride", prior=prior, progress=False)
+    strong = answer(COLOURS, weighed, generator=FakeGenerator(scores=evidence(5.0)), examples=train, progress=False)
     assert [a.choice for a in strong] == [i.answer for i in COLOURS]
-    with pytest.raises(ValueError, match="prior= weighs batch- or PriDe-calibrated"):
-        answer(COLOURS, builder=PromptBuilder(), generator=FakeGenerator(), score="text", prior=prior, progress=False)
+    with pytest.raises(ValueError, match="prior weighs batch- or PriDe-calibrated"):
+        Recipe(score="text", prior=True)
+    with pytest.raises(ValueError, match="prior=True needs examples"):
+        answer(COLOURS, weighed, generator=FakeGenerator(), progress=False)
 
 
 def test_a_slice_calibrated_on_the_whole_answers_as_the_whole_does():
@@ -357,9 +369,10 @@ def test_a_slice_calibrated_on_the_whole_answers_as_the_whole_does():
         return {letter: habit[letter] + (lean if letter == "A" else 0.0) + (0.9 if letter == gold else 0.0)
                 for letter in item.letters}
 
-    run = dict(builder=PromptBuilder(), sampling=Sampling(n=0), score="label", calibrate="batch", progress=False)
-    whole = answer(items, generator=FakeGenerator(scores=scores), **run)
-    sliced = answer(items[:20], generator=FakeGenerator(scores=scores), calibrate_on=items, **run)
-    alone = answer(items[:20], generator=FakeGenerator(scores=scores), **run)
+    recipe = Recipe(prompt=PromptSpec("reasoning"), sampling=Sampling(n=0), score="label", calibrate="batch")
+    whole = answer(items, recipe, generator=FakeGenerator(scores=scores), progress=False)
+    sliced = answer(items[:20], recipe, generator=FakeGenerator(scores=scores), progress=False,
+                    options=RunOptions(calibrate_on=items))
+    alone = answer(items[:20], recipe, generator=FakeGenerator(scores=scores), progress=False)
     assert [a.choice for a in sliced] == [a.choice for a in whole[:20]]
     assert [a.choice for a in alone] != [a.choice for a in sliced]

@@ -1,6 +1,6 @@
 import pytest
 
-from ragreason.pipeline import read_choice
+from ragreason.extract import read_choice
 from ragreason.types import Generation, Item
 from ragreason.vote import Vote, Voter, generation_source, vote_from_scores
 

@@ -55,7 +55,8 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     cfg = config(tmp_path, tiny_model_dir)  # the tiny model's tokenizer counts the prompts' tokens
     arms = arms_for(cfg)
     assert [a.name for a in arms] == ["base@1", "base@3", "rag@1", "rag@3"]
-    assert [a.sampling.n for a in arms] == [1, 3, 1, 3] and [a.context for a in arms] == [False, False, True, True]
+    assert [a.recipe.sampling.n for a in arms] == [1, 3, 1, 3]
+    assert [a.context for a in arms] == [False, False, True, True]
     gen = FakeGenerator(reply)
     records = []
     for arm in arms:
@@ -125,7 +126,7 @@ def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_
     cfg = config(tmp_path, tiny_model_dir)
     cfg = replace(cfg, permutations=3, sampling=replace(cfg.sampling, constrained=True))
     rag = [a for a in arms_for(cfg) if a.name == "rag@1"][0]
-    assert rag.sampling.constrained
+    assert rag.recipe.sampling.constrained
     gen = FakeGenerator(reply)
     records = run_arm(cfg, rag, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)[0]
     # the fake names the gold letter as given under every order: mapped back, only the identity order is right
@@ -133,7 +134,9 @@ def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_
     assert all(c["choices"] is not None for c in gen.calls)
     row = build_report(cfg, records, {}, {}).rows[0]
     assert row.circular == 0.0 and all(r.circular is False for r in records)
-    one = run_arm(replace(cfg, permutations=1), rag, ITEMS, FakeGenerator(reply), GoldRetriever(), tmp_path / "one",
+    as_given = replace(cfg, permutations=1)
+    rag_as_given = [a for a in arms_for(as_given) if a.name == "rag@1"][0]
+    one = run_arm(as_given, rag_as_given, ITEMS, FakeGenerator(reply), GoldRetriever(), tmp_path / "one",
                   progress=False)[0]
     assert [r.prompt_tokens for r in records] == [3 * r.prompt_tokens for r in one]  # a prompt per order counted
     assert all(r.correct and r.circular is None for r in one)
@@ -151,7 +154,7 @@ def test_by_default_one_vote_is_the_calibrated_option_scores_of_the_chosen_metho
     default = load_config(tmp_path / "bench.yaml")
     assert (default.score, default.calibrate, default.fallback) == ("auto", "fitted", "score")
     base1 = arms_for(default)[0]
-    assert base1.sampling.n == 0 and base1.score == "auto"
+    assert base1.recipe.sampling.n == 0 and base1.recipe.score == "auto"
     gen = FakeGenerator(scores=lambda p, item, m: {x: (0.5 if x == "A" else 0.0) + (0.2 if x == item.answer else 0.0)
                                                    for x in item.letters})
     blind = run_arm(default, base1, ITEMS, gen, None, tmp_path / "blind", progress=False)[0]
@@ -173,7 +176,7 @@ def test_an_adapters_arm_fits_its_calibration_on_training_items_the_adapter_did_
     cfg = config(tmp_path, tiny_model_dir)
     train = [Item(f"t{i}", "?", ("x", "y"), "AB"[i % 2]) for i in range(10)]
     base = arms_for(cfg)[0]
-    ft = replace(base, condition="ft", adapter="ft")
+    ft = replace(base, condition="ft", recipe=replace(base.recipe, adapter="ft"))
     limited = replace(cfg, finetune=replace(cfg.finetune, train_limit=6))
     assert [i.id for i in fit_examples(limited, ft, train)] == ["t6", "t7", "t8", "t9"]
     assert len(fit_examples(limited, base, train)) == 10

@@ -3,9 +3,8 @@ model call; other settings, or more samples than kept, draw afresh."""
 
 from collections import Counter
 
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.generate import FakeGenerator, SampleCache
-from ragreason.pipeline import Sampling, answer
-from ragreason.prompt import PromptBuilder
 from ragreason.types import Item
 
 ITEMS = [Item("q1", "Which?", ("x", "y", "z")), Item("q2", "Which?", ("x", "y", "z"))]
@@ -14,8 +13,9 @@ REPLIES = {"q1": [f"Answer: {x}" for x in "ABBAA"], "q2": [f"Answer: {x}" for x 
 
 
 def run(generator, n, temperature=0.7):
-    return answer(ITEMS, builder=PromptBuilder("direct"), generator=generator, progress=False,
-                  sampling=Sampling(n=n, temperature=temperature, max_tokens=16))
+    return answer(ITEMS,
+                  Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=n, temperature=temperature, max_tokens=16)),
+                  generator=generator, progress=False)
 
 
 def test_fewer_votes_take_the_first_samples_of_the_larger_draw():
@@ -59,9 +59,9 @@ def test_option_scores_are_kept_per_prompt():
     fake = FakeGenerator(scores={"q1": {"B": 1.0}, "q2": {"C": 1.0}})
     cache = SampleCache(fake)
     sampling = Sampling(n=0)
-    first = answer(ITEMS, builder=PromptBuilder("direct"), generator=cache, sampling=sampling, score="label",
+    first = answer(ITEMS, Recipe(prompt=PromptSpec("direct"), sampling=sampling, score="label"), generator=cache,
                    progress=False)
-    again = answer(ITEMS, builder=PromptBuilder("direct"), generator=cache, sampling=sampling, score="label",
+    again = answer(ITEMS, Recipe(prompt=PromptSpec("direct"), sampling=sampling, score="label"), generator=cache,
                    progress=False)
     assert [a.choice for a in first] == [a.choice for a in again] == ["B", "C"]
     assert sum(c["prompts"] for c in fake.calls if c["method"] == "score_options") == 2 and cache.scored == 2

@@ -46,3 +46,22 @@ def test_a_file_that_is_not_a_mapping_says_so(tmp_path):
     assert read_mapping(tmp_path / "b.yaml", "config")[1][0].startswith("not valid YAML")
     missing = tmp_path / "c.yaml"
     assert read_mapping(missing, "search space") == (None, [f"no such search space file: {missing}"])
+
+
+@dataclass(frozen=True)
+class Sectioned:
+    inner: Inner = field(default_factory=lambda: Inner(lr=0.5, steps=7))  # the section's own defaults
+
+
+def test_a_section_left_partly_unset_keeps_its_owners_defaults_and_a_problem_names_its_setting():
+    problems: list[str] = []
+    assert bind(Sectioned, {"inner": {"steps": 2}}, "", problems) == Sectioned(Inner(0.5, 2))  # lr: 0.5, not 0.1
+    assert bind(Sectioned, {}, "", problems) == Sectioned()
+    from ragreason.recipe import Sampling
+
+    @dataclass(frozen=True)
+    class Config:
+        sampling: Sampling = field(default_factory=Sampling)
+
+    bind(Config, {"sampling": {"top_p": 2.0, "max_tokens": 0}}, "", problems)
+    assert problems == ["sampling.top_p: must be in (0, 1], got 2.0", "sampling.max_tokens: must be >= 1, got 0"]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ragreason import PromptBuilder, Sampling, answer
+from ragreason import PromptSpec, Recipe, Sampling, answer
 from ragreason.generate import FakeGenerator
 from ragreason.retrieve import RetrievalSpec, build_retriever
 from ragreason.retrieve.context_cache import ContextCache
@@ -116,8 +116,8 @@ def test_answer_reads_only_the_kept_documents_and_keys_the_run_by_it(tmp_path):
     for rerank in (True, False):
         retriever = build_retriever(RetrievalSpec(kind="bm25", knowledge=knowledge, rerank=rerank), [item])
         out = tmp_path / f"answers-{rerank}.jsonl"
-        (a,) = answer([item], builder=PromptBuilder("cloze"), generator=FakeGenerator(scores=scores),
-                      retriever=retriever, sampling=Sampling(n=0), score="cloze", out=out, progress=False)
+        (a,) = answer([item], Recipe(prompt=PromptSpec("cloze"), sampling=Sampling(n=0), score="cloze"),
+                      generator=FakeGenerator(scores=scores), retriever=retriever, out=out, progress=False)
         results[rerank] = (shown[item.id], [h.doc.text for h in a.context.hits],
                            json.loads(out.read_text().splitlines()[0])["run_key"])
     reranked, plain = results[True], results[False]

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from ragreason.bench.config import BenchConfig, DataConfig
-from ragreason.tune import Budget, RaceSpec, Recipe, adjust, race
+from ragreason.tune import Budget, Candidate, RaceSpec, adjust, race
 from ragreason.tune.budget import Meter
 from ragreason.types import Item
 
@@ -13,7 +13,7 @@ from ragreason.types import Item
 def recipe(name, votes=1):
     config = BenchConfig(name="t", data=DataConfig(format="mcq", path="x"), out="o", conditions=("base",),
                          votes=(votes,))
-    return Recipe(name, config)
+    return Candidate(name, config)
 
 
 ITEMS = [Item(id=f"q{i}", question="?", options=("a", "b", "c"), answer="A") for i in range(200)]
