@@ -22,11 +22,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragreason.bench.components import merged_model
-from ragreason.bench.records import RunRecord
 from ragreason.bench.report import letter_bias
-from ragreason.bench.split import seeded_sample, split_by_problem
 from ragreason.data import LetterPrior, chance_accuracy, load_items
+from ragreason.experiment.components import merged_model
+from ragreason.experiment.records import RunRecord
+from ragreason.experiment.split import seeded_sample, split_by_problem
 from ragreason.generate import VLLMGenerator
 from ragreason.generate.cloze import CLOZE_METHODS
 from ragreason.generate.vllm_options import served_dtype

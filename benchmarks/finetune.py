@@ -120,7 +120,7 @@ def profile(args: argparse.Namespace) -> None:
 
 def effect(args: argparse.Namespace) -> None:
     from ragreason import PromptSpec, Recipe, RunOptions, Sampling, answer
-    from ragreason.bench.components import merged_model
+    from ragreason.experiment.components import merged_model
     from ragreason.finetune import check_adapter
     from ragreason.generate import VLLMGenerator
     from ragreason.generate.vllm_options import served_dtype

@@ -18,8 +18,8 @@ import argparse
 import re
 from pathlib import Path
 
-from ragreason.bench.records import PRIOR, read_records
 from ragreason.data import load_items
+from ragreason.experiment.records import PRIOR, read_records
 from ragreason.paths import shared_data_dir
 from ragreason.stats import accuracy, paired
 from ragreason.types import Item

@@ -19,9 +19,9 @@ from pathlib import Path
 import yaml
 
 from ragreason.bench.demo_world import WorldDemoOptions, world_config, write_world_data
-from ragreason.bench.records import read_records
 from ragreason.bench.run import run_bench
-from ragreason.bench.validate import load_config
+from ragreason.experiment.records import read_records
+from ragreason.experiment.validate import load_config
 from ragreason.stats import accuracy, paired
 
 METHODS = {"lora": {"method": "lora"}, "full": {"method": "full", "lr": 1e-4}}

@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from ragreason.bench.run import run_bench
-from ragreason.bench.validate import load_config
 from ragreason.data.knowledge import default_knowledge_dir
+from ragreason.experiment.validate import load_config
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 
 parser = argparse.ArgumentParser()

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from ..experiment.config import BenchConfig, ConfigError
+from ..experiment.records import PRIOR, read_records
 from ..stats import accuracy
-from .config import BenchConfig, ConfigError
-from .records import PRIOR, read_records
 from .report import pair_records
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,8 @@ def point_config(config: BenchConfig, size: int) -> BenchConfig:
 
 def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = True) -> Curve:
     """Run every point (resuming what earlier runs answered) and write ``curve.{json,csv,md,png}``."""
+    from ..experiment.split import load_split
     from .run import run_bench
-    from .split import load_split
 
     sizes = check_sizes(sizes, len(load_split(config).train))
     points, base, first = [], None, None

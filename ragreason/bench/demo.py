@@ -94,8 +94,8 @@ def demo_config(options: DemoOptions, data: dict[str, object]) -> dict[str, obje
 
 def run_demo(options: DemoOptions, *, progress: bool = True):
     """Write the data and config under ``options.out``, run the benchmark, return its report."""
+    from ..experiment.validate import load_config
     from .run import run_bench
-    from .validate import load_config
 
     options.out.mkdir(parents=True, exist_ok=True)
     config_path = options.out / "demo.yaml"

@@ -4,10 +4,10 @@ makes a dozen comparisons)."""
 
 from __future__ import annotations
 
+from ..experiment.records import PRIOR, RunRecord
 from ..stats import accuracy, paired
 from .demo_world import WorldDemo, by_kind
 from .findings import SIGNIFICANT
-from .records import PRIOR, RunRecord
 from .report import ArmRow
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 import yaml
 
 from ..data.mcq import load_mcq
+from ..experiment.records import RunRecord, read_records
 from ..stats import Estimate, accuracy, paired
-from .records import RunRecord, read_records
 from .report import Report
 
 log = logging.getLogger(__name__)
@@ -122,9 +122,9 @@ def world_config(options: WorldDemoOptions) -> dict[str, object]:
 def run_world_demo(options: WorldDemoOptions, *, progress: bool = True) -> WorldDemo:
     """Write the world and the config under ``options.out``, run the benchmark, return its report with the
     stale answers after the update."""
+    from ..experiment.validate import load_config
     from .run import UPDATED as UPDATED_RECORDS
     from .run import run_bench
-    from .validate import load_config
 
     options.out.mkdir(parents=True, exist_ok=True)
     folder = write_world_data(options)

@@ -4,8 +4,8 @@ A difference is called one only at McNemar p < ``SIGNIFICANT``; otherwise it is 
 
 from __future__ import annotations
 
+from ..experiment.records import PRIOR
 from ..recipe.conditions import adapter_of
-from .records import PRIOR
 from .report import ArmRow, Report
 
 SIGNIFICANT = 0.01

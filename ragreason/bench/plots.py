@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from .records import PRIOR
+from ..experiment.records import PRIOR
 from .report import Report
 
 

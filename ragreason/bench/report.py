@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..experiment.config import BenchConfig
+from ..experiment.records import PRIOR, RunRecord
 from ..stats import accuracy, paired
-from .config import BenchConfig
-from .records import PRIOR, RunRecord
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
 """``run_bench``: every arm over the same test items; records written as they are made; resumable.
 
-Each arm's answers go to ``<out>/answers/<arm>-<config hash>.jsonl`` item by item (the pipeline's
-resumable log), each record carrying the gold answer, whether it is right, the tokens and latency
-and the config hash; a changed config writes new files and never reuses stale records. At the end
-``records.jsonl`` gathers them and the report is written. An arm's seconds are this run's wall time
+Each arm answers through ``experiment.answer_arm`` (its own resumable answers file, keyed by the config's
+hash). At the end ``records.jsonl`` gathers them and the report is written. An arm's seconds are this run's wall time
 for it plus the generation time its resumed records carry from earlier runs. Each engine's arms run the
 largest vote size first through one ``SampleCache``: a smaller vote size votes over the first samples of
 that draw (maj@k) and costs no model call.
@@ -19,22 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from ..data.prior import LetterPrior
+from ..experiment.answer_arm import answer_arm, fit_examples
+from ..experiment.arms import Arm, arms_for
+from ..experiment.components import build_generator, build_retriever, builder_for, merged_model, train_adapter
+from ..experiment.config import BenchConfig
+from ..experiment.records import RunRecord, prior_records, write_records
+from ..experiment.split import Split, load_split
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
-from ..pipeline import RunOptions, answer
-from ..policy import DEFAULT_SCORE, calibration_for
+from ..policy import DEFAULT_SCORE
 from ..recipe.conditions import FT_ADAPTER, RAFT_ADAPTER, adapter_of
-from ..results import JsonlLog
-from ..types import Answer, Generator, Item, Retriever
+from ..types import Item, Retriever
 from ..vote import Fallback
-from .arms import Arm, arms_for
-from .components import build_generator, build_retriever, builder_for, merged_model, train_adapter
-from .config import BenchConfig
-from .grounding import grounding
 from .output import write_report
-from .records import RunRecord, prior_records, slices_of, write_records
 from .report import Report, build_report, earlier_stage
-from .split import Split, load_split
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +79,16 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
             for arm, served in sorted(arms, key=lambda pair: -pair[0].votes):  # the largest draw first
                 examples = fit_examples(config, arm, split.train)
                 with stages.time(f"answer {arm.name}"):
-                    by_arm[arm.name], earlier = run_arm(config, served, split.test, generator,
-                                                        _retriever_of(arm, retrievers), out, progress, fallback,
-                                                        examples)
+                    by_arm[arm.name], earlier = answer_arm(config, served, split.test, generator,
+                                                           _retriever_of(arm, retrievers), out, progress, fallback,
+                                                           examples)
                 if earlier:
                     stages.seconds[earlier_stage(arm.name)] = round(earlier, 2)
                 if update:
                     with stages.time(f"answer {arm.name} {UPDATED}"):
-                        after[arm.name], _ = run_arm(config, served, update, generator, _retriever_of(arm, updated),
-                                                     out, progress, fallback, examples, tag=UPDATED)
+                        after[arm.name], _ = answer_arm(config, served, update, generator,
+                                                        _retriever_of(arm, updated), out, progress, fallback, examples,
+                                                        tag=UPDATED)
         finally:
             generator.close()
     reference = prior_records(prior, split.test, config.digest()) if prior is not None else []
@@ -142,19 +139,6 @@ def _prior(split: Split) -> LetterPrior | None:
     return LetterPrior.fit(split.train)
 
 
-def fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]:
-    """The solved items the fitted calibration learns from: the training items, less those the arm's adapter
-    was trained on while others remain (a map fitted on an adapter's own training items trusts it too much)."""
-    solved = [i for i in train if i.answer is not None]
-    if arm.adapter is None or not config.finetune.train_limit or config.finetune.train_limit >= len(train):
-        if arm.adapter is not None and config.calibrate == "fitted":
-            log.info("%s: every training item trained its adapter; the fitted calibration learns from them too",
-                     arm.name)
-        return solved
-    unseen = {i.id for i in train[config.finetune.train_limit:]}
-    return [i for i in solved if i.id in unseen]
-
-
 def _adapters(config, train, retriever, stages: Stages, progress: bool):
     adapters: dict[str, Path] = {}
     info: dict[str, dict[str, Any]] = {}
@@ -201,39 +185,3 @@ def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
         plan.append((lambda path=path, name=name: build_generator(config, {}, path=path, name=f"merged-{name}"),
                      mine))
     return [(make, served) for make, served in plan if served]
-
-
-def run_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
-            out: Path, progress: bool = True, fallback: Fallback | None = None,
-            examples: list[Item] | None = None, tag: str = "") -> tuple[list[RunRecord], float]:
-    """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
-    stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
-    calibration (without them it falls back to batch calibration); ``tag``: another test set's answers
-    (its own file)."""
-    digest = config.digest()
-    path = out / "answers" / f"{tag + '-' if tag else ''}{arm.name.replace('@', '-k')}-{digest}.jsonl"
-    resumed = set(JsonlLog(path).records) if path.is_file() else set()
-    recipe = replace(arm.recipe, fallback=fallback or Fallback(),
-                     calibrate=calibration_for(config.calibrate, bool(examples)))
-    record = RunOptions(batch_size=config.batch_size,
-                        record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
-                                                      "config_hash": digest, "arm": arm.name})
-    answers = answer(items, recipe, generator=generator, retriever=retriever if arm.context else None,
-                     examples=examples, out=path, progress=progress, options=record)
-    records = [_record(arm, item, a, digest) for item, a in zip(items, answers, strict=True)]
-    return records, sum(r.latency_s for r in records if r.item_id in resumed)
-
-
-def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
-    gens = a.generations
-    grounded = grounding(item, a)
-    separate = arm.recipe.sampling.separate
-    calls = gens if separate else list({g.order: g for g in reversed(gens)}.values())  # one per prompt
-    return RunRecord(
-        item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
-        correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
-        prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
-        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item), fallback=a.fallback,
-        circular=all(c == item.answer for c in a.by_order) if a.by_order else None,
-        documents=grounded.documents, rests_on=grounded.rests_on, recall=grounded.recall,
-    )

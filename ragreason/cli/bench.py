@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..bench.config import ConfigError
+from ..experiment.config import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from ..bench.validate import validate_config
+    from ..experiment.validate import validate_config
     from ..tune.space import is_space, validate_space
 
     problems = (validate_space if is_space(args.config) else validate_config)(args.config)
@@ -35,7 +35,7 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def run_bench_command(args: argparse.Namespace) -> int:
     from ..bench.run import run_bench
-    from ..bench.validate import load_config
+    from ..experiment.validate import load_config
 
     try:
         config = load_config(args.config)

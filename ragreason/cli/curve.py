@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..bench.config import ConfigError
 from ..bench.curve import DEFAULT_SIZES
+from ..experiment.config import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..bench.curve import run_curve, to_markdown
-    from ..bench.validate import load_config
+    from ..experiment.validate import load_config
 
     try:
         config = load_config(args.config)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..bench.demo import FAST_TEST_PROBLEMS, TEST_PROBLEMS, DemoOptions
 from ..bench.demo_world import WorldDemoOptions
-from ..bench.records import PRIOR
 from ..console import LOG_NAME, transient_bars
+from ..experiment.records import PRIOR
 
 
 def register(sub: argparse._SubParsersAction) -> None:

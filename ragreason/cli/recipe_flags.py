@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..bench.config import BenchConfig
+from ..experiment.config import BenchConfig
 from ..recipe.conditions import COMPETITION_BASELINE, DOCUMENT_CONDITIONS, adapter_of
 
 FLAGS = ("format", "model", "backend", "template", "closed_world", "max_context_tokens", "retriever", "knowledge",
@@ -55,7 +55,7 @@ def recipe_settings(config: BenchConfig) -> dict[str, Any]:
 
 def apply_recipe(args: argparse.Namespace, defaults: dict[str, Any]) -> None:
     """Set every flag left at its default (``defaults``) to the recipe's value; check the adapter."""
-    from ..bench.validate import load_config
+    from ..experiment.validate import load_config
 
     config = load_config(args.recipe)
     for name, value in recipe_settings(config).items():

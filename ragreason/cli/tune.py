@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..bench.config import ConfigError
 from ..console import LOG_NAME
+from ..experiment.config import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:

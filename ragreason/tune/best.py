@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..bench.config import BenchConfig, DataConfig, FinetuneConfig, ModelConfig, bench_sampling
+from ..experiment.config import BenchConfig, DataConfig, FinetuneConfig, ModelConfig, bench_sampling
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..paths import write_text_atomic
 from ..prompt.spec import PromptSpec

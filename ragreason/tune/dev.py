@@ -8,7 +8,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
-from ..bench.split import by_problem, problem_of
+from ..experiment.split import by_problem, problem_of
 from ..types import Item
 
 

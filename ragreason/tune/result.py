@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bench.records import RunRecord
+from ..experiment.records import RunRecord
 from ..types import Item
 from .dev import DevSplit
 from .race import RaceResult

@@ -17,13 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import console
-from ..bench.arms import arms_for
-from ..bench.components import build_generator, build_retriever, builder_for, merged_model, train_adapter
-from ..bench.records import RunRecord
-from ..bench.run import fit_examples, run_arm
-from ..bench.split import load_split
 from ..calibrate import fitted_examples
 from ..data.prior import LetterPrior
+from ..experiment.answer_arm import answer_arm, fit_examples
+from ..experiment.arms import arms_for
+from ..experiment.components import build_generator, build_retriever, builder_for, merged_model, train_adapter
+from ..experiment.records import RunRecord
+from ..experiment.split import load_split
 from ..generate.vllm_options import served_dtype
 from ..policy import DEFAULT_SCORE
 from ..recipe.conditions import trained_with_context
@@ -72,7 +72,7 @@ class _Runner:
     def _adapter_key(self, recipe: Candidate) -> str:
         """What decides the recipe's adapter (hashing the training items once per recipe)."""
         if recipe.key not in self._adapter_keys:
-            from ..bench.components import adapter_key
+            from ..experiment.components import adapter_key
 
             self._adapter_keys[recipe.key] = adapter_key(recipe.config, self.split.rest,
                                                         trained_with_context(recipe.condition))
@@ -142,7 +142,7 @@ class _Runner:
                             method=config.score or DEFAULT_SCORE)
         examples = self._fit_examples(recipe)
         arm = arm.served_merged()  # adapters are served merged
-        records, _ = run_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
+        records, _ = answer_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
                              False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]
 
@@ -272,7 +272,7 @@ def _test_rows(runner: _Runner, winner: Candidate, space: TuneSpace) -> list[Tes
     recipes = [winner] if reference.key == winner.key else [winner, reference]
     rows = [TestRow(r.name, runner.answer(r, test)) for r in recipes]
     if runner.prior is not None:
-        from ..bench.records import prior_records
+        from ..experiment.records import prior_records
 
         rows.append(TestRow("prior", prior_records(runner.prior, test, space.base.digest())))
     return rows

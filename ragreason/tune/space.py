@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..bench.config import BenchConfig, ConfigError
+from ..experiment.config import BenchConfig, ConfigError
 from ..recipe.conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS, adapter_of
 
 # axis -> (section, setting) in the benchmark config ("" is its top level)
@@ -127,7 +127,7 @@ def is_space(path: str | Path) -> bool:
 
 
 def _read(path: Path) -> tuple[TuneSpace | None, list[str]]:
-    from ..bench.validate import check_mapping
+    from ..experiment.validate import check_mapping
     from ..recipe.binding import read_mapping
 
     raw, problems = read_mapping(path, "search space")

@@ -7,11 +7,11 @@ import pytest
 import yaml
 from tiny_model import build_tiny_model
 
-from ragreason.bench.records import read_records
 from ragreason.bench.run import run_bench
-from ragreason.bench.split import load_split
-from ragreason.bench.validate import load_config
 from ragreason.data import LetterPrior
+from ragreason.experiment.records import read_records
+from ragreason.experiment.split import load_split
+from ragreason.experiment.validate import load_config
 from ragreason.generate.vllm_options import served_dtype
 from ragreason.stats import accuracy, paired
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
@@ -164,8 +164,8 @@ def _generations(path):
 
 
 def test_learning_curve_trains_each_point_on_the_first_n_items_and_resumes(result, bench_dir):
-    from ragreason.bench.config import ConfigError
     from ragreason.bench.curve import run_curve
+    from ragreason.experiment.config import ConfigError
 
     config, _ = result
     curve = run_curve(config, [4, 0, 2], progress=False)

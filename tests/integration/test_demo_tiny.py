@@ -7,7 +7,7 @@ import yaml
 from tiny_model import build_tiny_model
 
 from ragreason.bench.demo import DemoOptions, demo_config, run_demo, write_data
-from ragreason.bench.validate import validate_config
+from ragreason.experiment.validate import validate_config
 
 
 def test_demo_config_is_valid_for_both_modes(tmp_path):

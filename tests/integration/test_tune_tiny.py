@@ -7,7 +7,7 @@ import pytest
 import yaml
 from tiny_model import build_tiny_model
 
-from ragreason.bench.validate import load_config
+from ragreason.experiment.validate import load_config
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
 from ragreason.tune import tune
 

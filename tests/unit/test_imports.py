@@ -80,7 +80,8 @@ def test_importing_every_package_loads_no_heavy_library():
 
 def test_the_flow_is_importable_from_the_top():
     from ragreason import Answer, Document, Item, PromptBuilder, Voter, answer, load_items  # noqa: F401
-    from ragreason.bench import load_config, run_bench, validate_config  # noqa: F401
+    from ragreason.bench import run_bench  # noqa: F401
+    from ragreason.experiment import load_config, validate_config  # noqa: F401
 
 
 def test_every_ragreason_name_the_examples_benchmarks_and_tests_import_exists():

@@ -8,13 +8,13 @@ import io
 
 import yaml
 
-from ragreason.bench.arms import arms_for
 from ragreason.bench.output import to_csv, to_markdown
-from ragreason.bench.records import prior_records
 from ragreason.bench.report import build_report
-from ragreason.bench.run import run_arm
-from ragreason.bench.validate import load_config
 from ragreason.data import LetterPrior
+from ragreason.experiment.answer_arm import answer_arm
+from ragreason.experiment.arms import arms_for
+from ragreason.experiment.records import prior_records
+from ragreason.experiment.validate import load_config
 from ragreason.generate import FakeGenerator
 from ragreason.policy import BLIND_SCORE, SCORE_CANDIDATES
 from ragreason.types import Context, Item
@@ -60,7 +60,7 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     gen = FakeGenerator(reply)
     records = []
     for arm in arms:
-        mine, earlier = run_arm(cfg, arm, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)
+        mine, earlier = answer_arm(cfg, arm, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)
         assert earlier == 0.0 and len(mine) == len(ITEMS)
         records += mine
     train = [Item(f"t{i}", "Train?", ("red", "green", "blue"), "B") for i in range(3)]
@@ -98,7 +98,7 @@ def test_arms_answers_report_markdown_and_csv(tmp_path, tiny_model_dir):
     assert float(table[4]["accuracy"]) == 1.0 and float(table[4]["diff_vs_base"]) == 1 - a_share
     assert float(table[4]["diff_vs_prior"]) == 1 - b_share
 
-    again = run_arm(cfg, arms[2], ITEMS, FakeGenerator(default="Answer: C"), GoldRetriever(), tmp_path / "out",
+    again = answer_arm(cfg, arms[2], ITEMS, FakeGenerator(default="Answer: C"), GoldRetriever(), tmp_path / "out",
                     progress=False)[0]
     assert [r.choice for r in again] == [r.choice for r in records if r.arm == "rag@1"]  # resumed, not redone
 
@@ -110,9 +110,9 @@ def test_a_fallback_answers_for_an_arm_whose_votes_name_nothing(tmp_path, tiny_m
     base = arms_for(cfg)[0]
     train = [Item(f"t{i}", "Train?", ("red", "green", "blue"), "B") for i in range(3)]
     silent = FakeGenerator(default="I cannot tell.")
-    plain = run_arm(cfg, base, ITEMS, silent, None, tmp_path / "plain", progress=False)[0]
+    plain = answer_arm(cfg, base, ITEMS, silent, None, tmp_path / "plain", progress=False)[0]
     assert all(r.choice is None and r.fallback is None for r in plain)
-    records = run_arm(cfg, base, ITEMS, silent, None, tmp_path / "prior", progress=False,
+    records = answer_arm(cfg, base, ITEMS, silent, None, tmp_path / "prior", progress=False,
                       fallback=Fallback("prior", LetterPrior.fit(train)))[0]
     assert {(r.choice, r.fallback) for r in records} == {("B", "prior")}
     row = build_report(cfg, records, {}, {}).rows[0]
@@ -128,7 +128,7 @@ def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_
     rag = [a for a in arms_for(cfg) if a.name == "rag@1"][0]
     assert rag.recipe.sampling.constrained
     gen = FakeGenerator(reply)
-    records = run_arm(cfg, rag, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)[0]
+    records = answer_arm(cfg, rag, ITEMS, gen, GoldRetriever(), tmp_path / "out", progress=False)[0]
     # the fake names the gold letter as given under every order: mapped back, only the identity order is right
     assert [c["prompts"] for c in gen.calls] == [15, 15, 6]  # batches of 5 items x 3 orders, then 2 x 3
     assert all(c["choices"] is not None for c in gen.calls)
@@ -136,7 +136,7 @@ def test_option_orders_in_an_arm_give_circular_eval_and_constrained_samples(tmp_
     assert row.circular == 0.0 and all(r.circular is False for r in records)
     as_given = replace(cfg, permutations=1)
     rag_as_given = [a for a in arms_for(as_given) if a.name == "rag@1"][0]
-    one = run_arm(as_given, rag_as_given, ITEMS, FakeGenerator(reply), GoldRetriever(), tmp_path / "one",
+    one = answer_arm(as_given, rag_as_given, ITEMS, FakeGenerator(reply), GoldRetriever(), tmp_path / "one",
                   progress=False)[0]
     assert [r.prompt_tokens for r in records] == [3 * r.prompt_tokens for r in one]  # a prompt per order counted
     assert all(r.correct and r.circular is None for r in one)
@@ -157,12 +157,12 @@ def test_by_default_one_vote_is_the_calibrated_option_scores_of_the_chosen_metho
     assert base1.recipe.sampling.n == 0 and base1.recipe.score == "auto"
     gen = FakeGenerator(scores=lambda p, item, m: {x: (0.5 if x == "A" else 0.0) + (0.2 if x == item.answer else 0.0)
                                                    for x in item.letters})
-    blind = run_arm(default, base1, ITEMS, gen, None, tmp_path / "blind", progress=False)[0]
+    blind = answer_arm(default, base1, ITEMS, gen, None, tmp_path / "blind", progress=False)[0]
     assert all(r.correct for r in blind)  # no solved examples: batch calibration, the habit for "A" divided out
     assert {c["score"] for c in gen.calls} == {BLIND_SCORE}  # and the method measured best on average
     solved = [Item(f"t{i}", f"Solved {i}?", ("red", "green", "blue"), "ABC"[i % 3]) for i in range(60)]
     gen.calls.clear()
-    fitted = run_arm(default, base1, ITEMS, gen, None, tmp_path / "fitted", progress=False, examples=solved)[0]
+    fitted = answer_arm(default, base1, ITEMS, gen, None, tmp_path / "fitted", progress=False, examples=solved)[0]
     assert all(r.correct for r in fitted)  # the map fitted on the solved items
     assert {c["score"] for c in gen.calls} == set(SCORE_CANDIDATES)  # each candidate judged on the examples
     assert default.digest() != cfg.digest()
@@ -171,7 +171,7 @@ def test_by_default_one_vote_is_the_calibrated_option_scores_of_the_chosen_metho
 def test_an_adapters_arm_fits_its_calibration_on_training_items_the_adapter_did_not_see(tmp_path, tiny_model_dir):
     from dataclasses import replace
 
-    from ragreason.bench.run import fit_examples
+    from ragreason.experiment.answer_arm import fit_examples
 
     cfg = config(tmp_path, tiny_model_dir)
     train = [Item(f"t{i}", "?", ("x", "y"), "AB"[i % 2]) for i in range(10)]

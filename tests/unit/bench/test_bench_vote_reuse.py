@@ -6,7 +6,8 @@ from collections import Counter
 import yaml
 
 import ragreason.bench.run as bench_run
-from ragreason.bench import load_config, run_bench
+from ragreason.bench import run_bench
+from ragreason.experiment import load_config
 from ragreason.generate import FakeGenerator
 
 SAMPLES = "ABBAA"  # maj@5 is A, maj@3 is B: an arm that drew its own or reused all five would differ

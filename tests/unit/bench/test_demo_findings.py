@@ -3,8 +3,8 @@ the paired test on the same items, the stale answers after the update."""
 
 from ragreason.bench.demo_findings import world_findings
 from ragreason.bench.demo_world import WorldDemo, stale_answers
-from ragreason.bench.records import RunRecord
 from ragreason.bench.report import ArmRow, Report
+from ragreason.experiment.records import RunRecord
 from ragreason.types import Item
 
 

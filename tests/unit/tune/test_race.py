@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from ragreason.bench.config import BenchConfig, DataConfig
+from ragreason.experiment.config import BenchConfig, DataConfig
 from ragreason.tune import Budget, Candidate, RaceSpec, adjust, race
 from ragreason.tune.budget import Meter
 from ragreason.types import Item

@@ -5,9 +5,9 @@ import json
 
 import yaml
 
-from ragreason.bench import load_config
 from ragreason.cli import build_parser, main
 from ragreason.cli.recipe_flags import apply_recipe
+from ragreason.experiment import load_config
 from ragreason.tune import load_space, validate_space
 from ragreason.tune.best import write_best
 

@@ -6,7 +6,7 @@ import random
 import yaml
 
 import ragreason.tune.run as tune_run
-from ragreason.bench import load_config
+from ragreason.experiment import load_config
 from ragreason.generate import FakeGenerator
 from ragreason.tune import load_space, tune
 

@@ -1,7 +1,7 @@
 """What an answer rests on: the documents of its context by name, those stating the chosen option, and the
 recall of the documents the question needs."""
 
-from ragreason.bench.grounding import document_name, grounding
+from ragreason.experiment.grounding import document_name, grounding
 from ragreason.types import Answer, Context, Document, Hit, Item
 
 ITEM = Item("q1", "In which town was Ada Quill born?", ("Mivale", "Rakaby", "Quushstead", "Zuby"), "C",

@@ -4,7 +4,7 @@ sections it builds are the library's own settings (``RetrievalSpec``, ``LoraSpec
 import pytest
 import yaml
 
-from ragreason.bench.validate import load_config, validate_config
+from ragreason.experiment.validate import load_config, validate_config
 from ragreason.finetune import LoraSpec, TrainSpec
 from ragreason.retrieve import RetrievalSpec
 from ragreason.synth import SynthConfig, generate_problems, write_jsonl
@@ -130,7 +130,7 @@ def test_a_config_that_asks_for_the_old_answer_recipe_keeps_its_hash(tmp_path, f
 
 
 def test_the_config_seed_seeds_the_generator_unless_the_engine_options_do(tmp_path, tiny_model_dir):
-    from ragreason.bench.components import build_generator
+    from ragreason.experiment.components import build_generator
 
     config = load_config(write(tmp_path, seed=7, model={"path": str(tiny_model_dir)}))
     assert build_generator(config, {}).options.seed == 7

@@ -3,8 +3,8 @@ another adapter), and documents read by the caller key it as reading them again 
 
 import yaml
 
-from ragreason.bench.components import adapter_key, training_documents
-from ragreason.bench.validate import load_config
+from ragreason.experiment.components import adapter_key, training_documents
+from ragreason.experiment.validate import load_config
 from ragreason.types import Item
 
 TRAIN = [Item("q1", "Where was Ada born?", ("Mivale", "Zuby"), "A")]
