@@ -40,6 +40,20 @@ def text_id(*parts: str, prefix: str = "", length: int = 16) -> str:
     return f"{prefix}{digest}"
 
 
+class SettingsError(ValueError):
+    """Settings that cannot work together: every problem, each "name: why", listed at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def check_settings(problems: list[str]) -> None:
+    """Raise ``SettingsError`` listing ``problems``, if there are any."""
+    if problems:
+        raise SettingsError(problems)
+
+
 def _require_text(value: Any, name: str, owner: str, *, allow_empty: bool = False) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{owner}.{name} must be a string, got {type(value).__name__}")

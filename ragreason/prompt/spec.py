@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..policy import DEFAULT_TEMPLATE
+from ..types import check_settings
 from .builder import PromptBuilder
 from .templates import Template
 from .tokens import TokenCounter
@@ -26,9 +27,7 @@ class PromptSpec:
     shots: int = 0
 
     def __post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise ValueError("; ".join(problems))
+        check_settings(self.problems())
 
     def problems(self) -> list[str]:
         """Every bad setting, each "name: why" (an empty list when it is sound)."""

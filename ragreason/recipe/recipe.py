@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from ..extract import Reader, read_choice
 from ..orders import Permutations
 from ..prompt.spec import PromptSpec
+from ..types import SettingsError
 from ..vote import Fallback, Voter
 from .sampling import Sampling
 
 
-class RecipeError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+class RecipeError(SettingsError):
+    """A recipe that cannot answer: every problem listed at once."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..types import DEFAULT_MAX_TOKENS, DEFAULT_TEMPERATURE, DEFAULT_TOP_P
+from ..types import DEFAULT_MAX_TOKENS, DEFAULT_TEMPERATURE, DEFAULT_TOP_P, check_settings
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,7 @@ class Sampling:
     constrained: bool = False
 
     def __post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise ValueError("; ".join(problems))
+        check_settings(self.problems())
 
     def problems(self) -> list[str]:
         """Every bad setting, each "name: why" (an empty list when it is sound)."""
