@@ -4,13 +4,12 @@ The light names of the flow are here; importing them loads no torch, vLLM or FAI
 
     from ragreason import Item, PromptSpec, Recipe, Sampling, answer, load_items
 
-    answers = answer(items, Recipe(PromptSpec("direct"), Sampling(n=5)), generator=generator)
+    answers = answer(items, Recipe(prompt=PromptSpec("direct"), sampling=Sampling(n=5)), generator=generator)
 
 Components live in the packages that read like the flow: ``data`` -> ``embed`` -> ``store`` ->
 ``retrieve`` -> ``prompt`` -> ``generate`` -> ``extract``/``vote`` -> ``pipeline`` (which answers by a
-``recipe``), with ``finetune``,
-``bench`` (benchmarks and the demo), ``tune`` (the recipe search), ``synth`` (generated problems) and
-``cli`` beside them.
+``recipe``), with ``finetune``, ``experiment`` (a benchmark's config, split, arms and components), ``bench``
+(benchmarks and the demo), ``tune`` (the recipe search), ``synth`` (generated problems) and ``cli`` beside them.
 """
 
 from .data import load_items, load_problems

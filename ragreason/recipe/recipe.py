@@ -76,8 +76,3 @@ class Recipe:
         if self.top_k is not None and self.top_k < 1:
             out.append(f"top_k must be >= 1 or None, got {self.top_k}")
         return out
-
-    @property
-    def reads_scores(self) -> bool:
-        """Whether option scores answer or vote (the score, or a fallback by scores)."""
-        return self.score is not None or self.fallback.policy == "score"
