@@ -199,20 +199,11 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
         problems.append(f"conditions: must be a non-empty list without repeats, got {list(config.conditions)}")
     if not config.votes or any(v < 1 for v in config.votes):
         problems.append(f"votes: must be a non-empty list of integers >= 1, got {list(config.votes)}")
-    from ..calibrate.formulation import AUTO
-    from ..generate import METHODS
     from ..vote import FALLBACKS
 
     if config.fallback not in FALLBACKS:
         problems.append(f"fallback: must be one of {', '.join(FALLBACKS)}, got {config.fallback!r}")
-    from ..calibrate import CALIBRATIONS, orders_problem
-
-    if config.calibrate is not None and config.calibrate not in CALIBRATIONS:
-        problems.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or null, got {config.calibrate!r}")
-    if problem := orders_problem(config.calibrate, config.permutations):
-        problems.append(f"calibrate: {problem}")
-    if config.score is not None and config.score not in (*METHODS, AUTO):
-        problems.append(f"score: must be one of {', '.join(METHODS)}, {AUTO} or null, got {config.score!r}")
+    problems += _recipe_problems(config)
     s, default = config.sampling, default_of(BenchConfig, "sampling")
     if s.temperature is not None and s.temperature <= 0 and any(v > 1 for v in config.votes):
         problems.append("sampling.temperature: must be > 0 when votes > 1 (greedy samples are all equal)")
@@ -222,14 +213,26 @@ def _run_problems(config: BenchConfig, present: set[str]) -> list[str]:
         if getattr(s, name) != getattr(default, name):
             problems.append(f"sampling.{name}: not a benchmark setting ({why})")
     problems += _at_least(config, ("batch_size",), 1, "")
-    from ..orders import Permutations
-
-    try:
-        Permutations.parse(config.permutations)
-    except ValueError as error:
-        problems.append(f"permutations: {error}")
     if "name" in present and not config.name.strip():
         problems.append("name: must not be empty")
+    return problems
+
+
+def _recipe_problems(config: BenchConfig) -> list[str]:
+    """What the recipe the arms answer by makes of the config's scoring, calibration and option orders."""
+    from ..orders import Permutations
+    from ..recipe import Recipe, RecipeError, Sampling
+
+    problems, permutations = [], Permutations()
+    try:
+        permutations = Permutations.parse(config.permutations)
+    except ValueError as error:
+        problems.append(f"permutations: {error}")
+    try:
+        Recipe(sampling=Sampling(n=0 if config.score else 1), score=config.score, calibrate=config.calibrate,
+               permutations=permutations)
+    except RecipeError as error:
+        problems += error.problems
     return problems
 
 

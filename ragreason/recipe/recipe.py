@@ -64,15 +64,15 @@ class Recipe:
         if self.sampling.n == 0 and self.score is None:
             out.append("Sampling(n=0) needs a score (nothing would vote)")
         if self.score is not None and self.score not in (*METHODS, AUTO):
-            out.append(f"score must be one of {', '.join(METHODS)}, {AUTO} or None, got {self.score!r}")
+            out.append(f"score: must be one of {', '.join(METHODS)}, {AUTO} or unset, got {self.score!r}")
         if self.calibrate is not None and self.calibrate not in CALIBRATIONS:
-            out.append(f"calibrate must be one of {', '.join(CALIBRATIONS)} or None, got {self.calibrate!r}")
+            out.append(f"calibrate: must be one of {', '.join(CALIBRATIONS)} or unset, got {self.calibrate!r}")
         k = self.permutations.k
         if problem := orders_problem(self.calibrate, "all" if k is None else k):
-            out.append(problem)
+            out.append(f"calibrate: {problem}")
         if self.prior and self.calibrate in (None, "fitted"):
             out.append("prior weighs batch- or PriDe-calibrated scores (uncalibrated scores carry the model's own "
                        "letter habit; the fitted calibration learns the answer prior itself)")
         if self.top_k is not None and self.top_k < 1:
-            out.append(f"top_k must be >= 1 or None, got {self.top_k}")
+            out.append(f"top_k: must be >= 1 or unset, got {self.top_k}")
         return out

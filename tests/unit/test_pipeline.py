@@ -295,7 +295,7 @@ def test_calibrated_scoring_divides_out_a_letter_habit():
     with pytest.raises(ValueError, match="use calibrate='pride'"):
         answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), score="label", calibrate="batch", permutations=2),
                generator=batch)
-    with pytest.raises(ValueError, match="calibrate must be one of"):
+    with pytest.raises(ValueError, match="calibrate: must be one of"):
         answer(COLOURS, Recipe(prompt=PromptSpec("reasoning"), score="label", calibrate="platt"), generator=batch)
 
 

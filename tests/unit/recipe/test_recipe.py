@@ -47,7 +47,7 @@ def test_every_problem_of_a_recipe_is_listed_at_once():
     with pytest.raises(RecipeError) as error:
         Recipe(sampling=Sampling(n=0), calibrate="platt", top_k=0)
     assert len(error.value.problems) == 3
-    assert "needs a score" in str(error.value) and "calibrate must be one of" in str(error.value)
+    assert "needs a score" in str(error.value) and "calibrate: must be one of" in str(error.value)
     with pytest.raises(RecipeError, match="prior weighs"):
         Recipe(score="label", prior=True)
     with pytest.raises(RecipeError, match="option orders"):
