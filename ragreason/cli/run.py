@@ -122,9 +122,10 @@ def run(args: argparse.Namespace) -> int:
         examples = _solved(args.examples, args)
         solved = _solved(args.train, args) or examples
         fallback = _fallback(args, solved)
-        template, closed_world = _prompt(args)
+        template, closed_world = _prompt(args)  # as the --adapter was trained, before a whole model takes its place
         _whole_model(args)
         args.permutations = Permutations.parse(args.permutations)
+        recipe = _recipe(args, fallback, template, closed_world, bool(solved))
     except (DataError, FileNotFoundError, ValueError) as error:  # a ConfigError is a ValueError
         print(f"error: {error}")
         return 1
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         print(f"error: {args.data}: no questions")
         return 1
-    answers = _answer(args, items, examples, solved, fallback, template, closed_world)
+    answers = _answer(args, items, examples, solved, recipe)
     _summary(args, items, answers, solved)
     if args.submission:
         from ..data.submission import write_submission
@@ -159,14 +160,12 @@ def _solved(path: str | None, args: argparse.Namespace):
     return solved
 
 
-def _answer(args: argparse.Namespace, items, examples, solved, fallback: Fallback, template: str,
-            closed_world: bool):
+def _answer(args: argparse.Namespace, items, examples, solved, recipe):
     from ..pipeline import RunOptions, answer
 
     retriever = _retriever(args, items, examples)
     generator = _generator(args, model_folder(args.model))
     try:
-        recipe = _recipe(args, fallback, template, closed_world, bool(solved))
         options = RunOptions(batch_size=args.batch_size, record_extra=lambda item, a: {"gold": item.answer})
         return answer(items, recipe, generator=generator, retriever=retriever, examples=solved, out=args.out,
                       progress=not args.no_progress, options=options)
@@ -187,7 +186,7 @@ def _recipe(args: argparse.Namespace, fallback: Fallback, template: str, closed_
         calibrate = "pride"
     return Recipe(prompt=PromptSpec(template, closed_world=closed_world, max_context_tokens=args.max_context_tokens),
                   sampling=Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
-                           constrained=args.constrained),
+                                    constrained=args.constrained),
                   score=_score(args), calibrate=calibrate, permutations=args.permutations, fallback=fallback,
                   top_k=args.top_k, adapter="adapter" if args.adapter else None)
 

@@ -59,3 +59,13 @@ def test_a_whole_model_given_as_adapter_is_served_as_the_model_with_its_training
     assert (kept.model, kept.adapter) == ("default", lora)
     with pytest.raises(ValueError, match="holds a whole model"):
         _whole_model(args("--adapter", full, "--model", "other/model"))
+
+
+def test_a_recipe_the_flags_cannot_make_is_an_error_message_before_any_model_loads(tmp_path, capsys):
+    data = tmp_path / "q.jsonl"
+    data.write_text('{"id": "q1", "question": "?", "options": ["a", "b"], "answer": "A"}\n')
+    parsed = build_parser().parse_args(["run", "--data", str(data), "--format", "mcq", "--out",
+                                        str(tmp_path / "a.jsonl"), "--top-k", "0"])
+    assert parsed.func(parsed) == 1
+    assert "error: top_k: must be >= 1 or unset, got 0" in capsys.readouterr().out
+    assert not (tmp_path / "a.jsonl").exists()
