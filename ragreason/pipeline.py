@@ -92,9 +92,9 @@ def answer(
     if recipe.prior and not solved:
         raise ValueError("a recipe with prior=True needs examples=: solved items whose golds give the letter shares")
     prior = LetterPrior.fit(solved) if recipe.prior else None
-    chooses = AUTO in (recipe.score, recipe.fallback.method if recipe.fallback.policy == "score" else None)
-    key = run_key(recipe, generator, retriever, prior=prior, examples=solved if recipe.calibrate == "fitted" else None,
-                  chosen_on=solved if chooses else None)
+    chooses = AUTO in (recipe.score, recipe.fallback.scoring)
+    fit_on = solved if recipe.calibrate == "fitted" else None
+    key = run_key(recipe, generator, retriever, prior=prior, examples=fit_on, chosen_on=solved if chooses else None)
     builder = recipe.prompt.builder(ModelTokenCounter(generator))
     retriever = with_model(retriever, generator, recipe.adapter)  # documents reranked by this model, where asked for
     done = JsonlLog(out) if out is not None else None
@@ -105,10 +105,9 @@ def answer(
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
     if chooses and todo:
         recipe = _choose(recipe, solved, builder, generator, retriever, progress)
-    methods = {m for m in (recipe.score, recipe.fallback.method if recipe.fallback.policy == "score" else None) if m}
+    methods = {m for m in (recipe.score, recipe.fallback.scoring) if m}
     calibration = estimate_priors(recipe.calibrate, options.calibrate_on or items, methods, builder, generator,
-                                  retriever, recipe.adapter, recipe.top_k,
-                                  solved if recipe.calibrate == "fitted" else None, progress) \
+                                  retriever, recipe.adapter, recipe.top_k, fit_on, progress) \
         if recipe.calibrate and todo else None
     plan = _Plan(recipe, builder, generator, retriever, calibration, prior)
     fresh: dict[str, Answer] = {}

@@ -130,6 +130,11 @@ class Fallback:
         if self.policy == "prior" and self.prior is None:
             raise ValueError("fallback 'prior' needs a LetterPrior (LetterPrior.fit(training items))")
 
+    @property
+    def scoring(self) -> str | None:
+        """The scoring method it answers by (None: it answers by the prior, or not at all)."""
+        return self.method if self.policy == "score" else None
+
     def settings(self) -> dict[str, object] | None:
         """What of it decides an answer (for the run key); None for "none"."""
         if self.policy == "none":

@@ -38,8 +38,8 @@ def fit_examples(config: BenchConfig, arm: Arm, train: list[Item]) -> list[Item]
 
 
 def answer_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Generator, retriever: Retriever | None,
-            out: Path, progress: bool = True, fallback: Fallback | None = None,
-            examples: list[Item] | None = None, tag: str = "") -> tuple[list[RunRecord], float]:
+               out: Path, progress: bool = True, fallback: Fallback | None = None,
+               examples: list[Item] | None = None, tag: str = "") -> tuple[list[RunRecord], float]:
     """The arm's records, and the generation seconds of those resumed from earlier runs (this run's
     stage timer sees only the items it answers itself). ``examples``: solved items for the fitted
     calibration (without them it falls back to batch calibration); ``tag``: another test set's answers

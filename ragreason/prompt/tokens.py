@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from ..lang import count_cjk
+
+log = logging.getLogger(__name__)
 
 
 class TokenCounter(Protocol):
@@ -64,12 +67,10 @@ class ModelTokenCounter:
 
 
 def _counter_of(generator: object) -> TokenCounter:
-    import logging
-
     try:
         tokenizer = getattr(generator, "tokenizer", None)
     except ValueError as error:  # an endpoint told no local tokenizer
-        logging.getLogger(__name__).info("counting prompt tokens by estimate: %s", error)
+        log.info("counting prompt tokens by estimate: %s", error)
         tokenizer = None
     if tokenizer is None or not hasattr(tokenizer, "encode"):
         return ApproxTokenCounter()

@@ -143,7 +143,7 @@ class _Runner:
         examples = self._fit_examples(recipe)
         arm = arm.served_merged()  # adapters are served merged
         records, _ = answer_arm(config, arm, items, self.served(recipe).cache, self.retriever(recipe), self.work,
-                             False, fallback, examples)
+                                False, fallback, examples)
         return [replace(r, arm=recipe.name) for r in records]
 
     def _calibration_key(self, recipe: Candidate) -> tuple[str, str] | None:
