@@ -18,17 +18,15 @@ from typing import Any
 
 from ..data.prior import LetterPrior
 from ..experiment.answer_arm import answer_arm, fit_examples
-from ..experiment.arms import Arm, arms_for
+from ..experiment.arms import Arm, arms_for, config_fallback
 from ..experiment.components import build_generator, build_retriever, builder_for, merged_model, train_adapter
 from ..experiment.config import BenchConfig
 from ..experiment.records import RunRecord, prior_records, write_records
 from ..experiment.split import Split, load_split
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
-from ..policy import DEFAULT_SCORE
 from ..recipe.conditions import FT_ADAPTER, RAFT_ADAPTER, adapter_of
 from ..types import Item, Retriever
-from ..vote import Fallback
 from .output import write_report
 from .report import Report, build_report, earlier_stage
 
@@ -68,8 +66,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     by_arm: dict[str, list[RunRecord]] = {}
     after: dict[str, list[RunRecord]] = {}
     prior = _prior(split)
-    fallback = Fallback(config.fallback, prior if config.fallback == "prior" else None,
-                        method=config.score or DEFAULT_SCORE)
+    fallback = config_fallback(config, prior)
     for make_generator, arms in _engines(config, adapters, stages):
         engine = make_generator()
         generator = SampleCache(engine)  # an arm with fewer votes takes the first samples of a larger draw

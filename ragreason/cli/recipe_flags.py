@@ -2,7 +2,8 @@
 
 A recipe is a benchmark config with one condition and one vote size (``ragreason tune`` writes the winner
 as one). Its template, retrieval, votes, scoring, calibration, fallback, option orders and sampling
-become the flags' values, except for flags given on the command line; its training data become the
+become the flags' values, except for flags given on the command line; the settings no flag sets (the
+prompt's shots, the sampling's top_p) are the file's arm's own; its training data become the
 solved items (``--train``, and ``--examples`` when it retrieves them). A recipe that answers with a
 fine-tuned adapter needs ``--adapter``: the recipe names how it was trained, not where the adapter is.
 """
@@ -13,6 +14,7 @@ import argparse
 from typing import Any
 
 from ..experiment.config import BenchConfig
+from ..recipe import Recipe
 from ..recipe.conditions import COMPETITION_BASELINE, DOCUMENT_CONDITIONS, adapter_of
 
 FLAGS = ("format", "model", "backend", "template", "closed_world", "max_context_tokens", "retriever", "knowledge",
@@ -53,8 +55,10 @@ def recipe_settings(config: BenchConfig) -> dict[str, Any]:
     return out
 
 
-def apply_recipe(args: argparse.Namespace, defaults: dict[str, Any]) -> None:
-    """Set every flag left at its default (``defaults``) to the recipe's value; check the adapter."""
+def apply_recipe(args: argparse.Namespace, defaults: dict[str, Any]) -> Recipe:
+    """Set every flag left at its default (``defaults``) to the recipe's value; check the adapter. Returns the
+    recipe the file's benchmark arm answers by: what ``run`` takes the settings no flag sets from (shots, top_p)."""
+    from ..experiment.arms import arms_for
     from ..experiment.validate import load_config
 
     config = load_config(args.recipe)
@@ -68,6 +72,7 @@ def apply_recipe(args: argparse.Namespace, defaults: dict[str, Any]) -> None:
     if adapter is None and args.adapter:
         raise ValueError(f"{args.recipe}: the recipe answers with the base model (condition {config.conditions[0]}); "
                          "--adapter would answer with another recipe")
+    return arms_for(config)[0].recipe
 
 
 def _full(config: BenchConfig, path: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from ..calibrate import CALIBRATIONS, orders_problem
@@ -109,23 +110,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..data import flatten, load_problems
+    from ..data import flatten
     from ..data.errors import DataError, Rejects
 
     rejects = Rejects()
     try:
-        if args.recipe:
-            from .recipe_flags import apply_recipe
-
-            apply_recipe(args, args.flag_defaults)
-        problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
-        examples = _solved(args.examples, args)
-        solved = _solved(args.train, args) or examples
-        fallback = _fallback(args, solved)
-        template, closed_world = _prompt(args)  # as the --adapter was trained, before a whole model takes its place
-        _whole_model(args)
-        args.permutations = Permutations.parse(args.permutations)
-        recipe = _recipe(args, fallback, template, closed_world, bool(solved))
+        problems, examples, solved, recipe = prepare(args, rejects)
     except (DataError, FileNotFoundError, ValueError) as error:  # a ConfigError is a ValueError
         print(f"error: {error}")
         return 1
@@ -146,6 +136,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"submission: {report.path} ({report.problems} problems, {report.questions} questions, "
               f"{len(report.unanswered)} unanswered)")
     return 0
+
+
+def prepare(args: argparse.Namespace, rejects):
+    """What the flags (and ``--recipe``'s file) ask for, checked before any model loads: the problems, the solved
+    items shown as context, those the calibration learns from, and the ``Recipe``."""
+    from ..data import load_problems
+    from ..recipe import Recipe
+
+    base = Recipe()
+    if args.recipe:
+        from .recipe_flags import apply_recipe
+
+        base = apply_recipe(args, args.flag_defaults)
+    problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
+    examples = _solved(args.examples, args)
+    solved = _solved(args.train, args) or examples
+    fallback = _fallback(args, solved)
+    template, closed_world = _prompt(args)  # as the --adapter was trained, before a whole model takes its place
+    _whole_model(args)
+    args.permutations = Permutations.parse(args.permutations)
+    return problems, examples, solved, _recipe(args, base, fallback, template, closed_world, bool(solved))
 
 
 def _solved(path: str | None, args: argparse.Namespace):
@@ -175,20 +186,20 @@ def _answer(args: argparse.Namespace, items, examples, solved, recipe):
             close()
 
 
-def _recipe(args: argparse.Namespace, fallback: Fallback, template: str, closed_world: bool, solved: bool):
-    """The recipe the flags describe."""
-    from ..prompt import PromptSpec
-    from ..recipe import Recipe, Sampling
-
+def _recipe(args: argparse.Namespace, base, fallback: Fallback, template: str, closed_world: bool, solved: bool):
+    """The recipe the flags describe, its settings without a flag (shots, top_p, ...) those of ``base`` (a recipe
+    file's, else the defaults)."""
     calibrate = calibration_for(None if args.calibrate == "none" else args.calibrate, solved)
     if orders_problem(calibrate, args.permutations.k):
         log.warning("--calibrate %s does not apply across option orders; using pride with --permutations", calibrate)
         calibrate = "pride"
-    return Recipe(prompt=PromptSpec(template, closed_world=closed_world, max_context_tokens=args.max_context_tokens),
-                  sampling=Sampling(n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
-                                    constrained=args.constrained),
-                  score=_score(args), calibrate=calibrate, permutations=args.permutations, fallback=fallback,
-                  top_k=args.top_k, adapter="adapter" if args.adapter else None)
+    prompt = replace(base.prompt, template=template, closed_world=closed_world,
+                     max_context_tokens=args.max_context_tokens)
+    sampling = replace(base.sampling, n=args.votes, temperature=args.temperature, max_tokens=args.max_tokens,
+                       constrained=args.constrained)
+    return replace(base, prompt=prompt, sampling=sampling, score=_score(args), calibrate=calibrate,
+                   permutations=args.permutations, fallback=fallback, top_k=args.top_k,
+                   adapter="adapter" if args.adapter else None)
 
 
 def _prompt(args: argparse.Namespace) -> tuple[str, bool]:
@@ -234,11 +245,12 @@ def _fallback(args: argparse.Namespace, examples) -> Fallback:
         raise ValueError(f"--votes must be >= 0, got {args.votes}")
     if args.votes == 0 and _score(args) is None:
         raise ValueError("--votes 0 needs --score label or text (nothing would answer)")
+    method = _score(args) or DEFAULT_SCORE
     if args.fallback != "prior":
-        return Fallback(args.fallback, method=_score(args) or DEFAULT_SCORE)
+        return Fallback(args.fallback, method=method)
     if not examples:
         raise ValueError("--fallback prior needs --train or --examples (solved items to learn the answer prior from)")
-    return Fallback("prior", LetterPrior.fit(examples))
+    return Fallback("prior", LetterPrior.fit(examples), method=method)
 
 
 def _retriever(args: argparse.Namespace, items, examples):

@@ -8,15 +8,13 @@ a changed config writes new files and never reuses stale records.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from ..pipeline import RunOptions, answer
-from ..policy import calibration_for
 from ..results import JsonlLog
 from ..types import Answer, Generator, Item, Retriever
 from ..vote import Fallback
-from .arms import Arm
+from .arms import Arm, answering_recipe
 from .config import BenchConfig
 from .grounding import grounding
 from .records import RunRecord, slices_of
@@ -47,8 +45,7 @@ def answer_arm(config: BenchConfig, arm: Arm, items: list[Item], generator: Gene
     digest = config.digest()
     path = out / "answers" / f"{tag + '-' if tag else ''}{arm.name.replace('@', '-k')}-{digest}.jsonl"
     resumed = set(JsonlLog(path).records) if path.is_file() else set()
-    recipe = replace(arm.recipe, fallback=fallback or Fallback(),
-                     calibrate=calibration_for(config.calibrate, bool(examples)))
+    recipe = answering_recipe(config, arm, fallback, bool(examples))
     record = RunOptions(batch_size=config.batch_size,
                         record_extra=lambda item, a: {"gold": item.answer, "correct": a.choice == item.answer,
                                                       "config_hash": digest, "arm": arm.name})

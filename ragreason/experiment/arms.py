@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..data.prior import LetterPrior
 from ..orders import Permutations
+from ..policy import DEFAULT_SCORE, calibration_for
 from ..recipe import Recipe
 from ..recipe.conditions import COMPETITION_BASELINE, CONTEXT_CONDITIONS, adapter_of
 from ..types import Item
-from ..vote import Voter
+from ..vote import Fallback, Voter
 from .config import BenchConfig
 
 BASELINE_REGEX = re.compile("答案是：(.)")
@@ -80,3 +82,16 @@ def arms_for(config: BenchConfig) -> list[Arm]:
                             permutations=Permutations.parse(config.permutations))
             out.append(Arm(condition, votes, context, recipe))
     return out
+
+
+def config_fallback(config: BenchConfig, prior: LetterPrior | None) -> Fallback:
+    """What answers the items no vote of a config's arms named an option for (``prior``: the training split's
+    letter shares, for the "prior" fallback)."""
+    return Fallback(config.fallback, prior if config.fallback == "prior" else None,
+                    method=config.score or DEFAULT_SCORE)
+
+
+def answering_recipe(config: BenchConfig, arm: Arm, fallback: Fallback | None, fitted: bool) -> Recipe:
+    """The recipe an arm answers by in a run: its own, with the run's fallback and the config's calibration
+    (``fitted``: solved examples are at hand to fit it on; without them the fitted calibration is batch)."""
+    return replace(arm.recipe, fallback=fallback or Fallback(), calibrate=calibration_for(config.calibrate, fitted))

@@ -2,9 +2,9 @@
 
 Each is a ``Served``: an engine started on first use, and stopped when another one starts (one engine in
 memory at a time), behind one ``SampleCache`` that outlives restarts, so every recipe served by it shares
-its samples and option scores. ``Served`` times the work that reaches the engine, which gives a recipe's
-cost per item as if it ran alone (``cost_per_item``): reused samples make a recipe cheap in a tuning run,
-not on its own.
+its samples and option scores. ``Served`` times the work that reaches the engine, which gives a candidate's
+cost per item as if it ran alone (``costs.cost_per_item``): reused samples make a candidate cheap in a tuning
+run, not on its own.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..generate.sample_cache import SampleCache
-from ..orders import Permutations
 from ..types import Generation, Item, Prompt
-from .space import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -117,23 +115,3 @@ class Engines:
     def close(self) -> None:
         self._stop_all()
 
-
-def cost_per_item(recipe: Candidate, served: Served | None, engines: Engines) -> float:
-    """Estimated seconds per item for ``recipe`` alone: (one scoring pass if it reads option scores, plus a
-    draw of one sample per vote) per option order, at the measured seconds per scored prompt and per draw of
-    that size of its model (of all models where its own has no measurement yet; 1 s per pass and per sample
-    where nothing is measured)."""
-    c = recipe.config
-    samples = 0 if recipe.votes == 1 and c.score else recipe.votes
-
-    def measured(read: Callable[[Served], float | None], unmeasured: float) -> float:
-        own = read(served) if served is not None else None
-        if own is not None:
-            return own
-        seen = [v for v in (read(s) for s in engines.served.values()) if v is not None]
-        return sum(seen) / len(seen) if seen else unmeasured
-
-    score = measured(Served.per_score, 1.0) if c.score else 0.0
-    draw = measured(lambda s: s.per_prompt(samples), float(samples)) if samples else 0.0
-    orders = Permutations.parse(c.permutations).k or 4  # "all": every cyclic shift, 4 for four options
-    return orders * (score + draw)

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..experiment.arms import Arm, arms_for
 from ..experiment.config import BenchConfig, ConfigError
-from ..recipe.conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS, adapter_of
+from ..policy import DEFAULT_SCORE
+from ..recipe import Recipe
+from ..recipe.conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS
 
 # axis -> (section, setting) in the benchmark config ("" is its top level)
 AXES: dict[str, tuple[str, str]] = {
@@ -66,12 +70,27 @@ class RaceSpec:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One recipe the search races: ``config`` is a benchmark config with one condition and one vote size;
-    ``settings`` the axis values that made it (after the reset of those that change nothing)."""
+    """One recipe the search races: ``config`` is a benchmark config with one condition and one vote size (what
+    it reads, which model and adapter answer, how the adapter is trained); ``recipe`` the ``Recipe`` it answers
+    by, the one its benchmark arm answers by; ``settings`` the axis values that made it (after the reset of
+    those that change nothing)."""
 
     name: str
     config: BenchConfig
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def arm(self) -> Arm:
+        return arms_for(self.config)[0]
+
+    @property
+    def recipe(self) -> Recipe:
+        return self.arm.recipe
+
+    def scoring(self) -> Candidate:
+        """This candidate as one option-scoring pass under one order (what scoring solved examples costs)."""
+        return replace(self, config=replace(self.config, votes=(1,), permutations=1,
+                                            score=self.config.score or DEFAULT_SCORE))
 
     @property
     def condition(self) -> str:
@@ -83,7 +102,7 @@ class Candidate:
 
     @property
     def adapter(self) -> str | None:
-        return adapter_of(self.condition)
+        return self.recipe.adapter
 
     @property
     def context(self) -> bool:

@@ -72,3 +72,32 @@ def test_the_winner_file_is_a_bench_config_and_a_run_recipe(tmp_path, tiny_model
     assert (args.retriever, args.top_k, args.votes, args.score, args.format) == ("bm25", 4, 3, "auto", "mcq")
     assert args.knowledge == str((tmp_path / "kb").resolve()) and args.temperature == 0.7
     assert args.examples is None and args.train == str((tmp_path / "items.jsonl").resolve())
+
+
+def test_run_answers_a_winner_file_by_the_recipe_its_benchmark_arm_answers_by(tmp_path, tiny_model_dir):
+    """Every setting of the winner, those without a flag of ``run`` too (the prompt's shots, the sampling's
+    top_p), reaches the recipe ``run --recipe`` answers by; it is the one the benchmark arm answers by."""
+    from dataclasses import replace
+
+    from ragreason.cli.run import prepare
+    from ragreason.data.errors import Rejects
+    from ragreason.data.prior import LetterPrior
+    from ragreason.experiment.arms import answering_recipe, config_fallback
+    from ragreason.experiment.split import load_split
+
+    space = load_space(write(tmp_path, tiny_model_dir, prompt={"shots": 2}, sampling={"top_p": 0.8},
+                             fallback="prior"))
+    chosen = next(r for r in space.recipes if r.name == "rag@5 top_k=4")
+    best = write_best(chosen, tmp_path / "out" / "best.yaml")
+    args = build_parser().parse_args(["run", "--data", str(tmp_path / "items.jsonl"), "--out", "a.jsonl",
+                                      "--recipe", str(best)])
+    *_, recipe = prepare(args, Rejects())
+    assert (recipe.prompt.shots, recipe.sampling.top_p, recipe.sampling.n) == (2, 0.8, 5)
+    config = load_config(best)
+    split = load_split(config)
+    arm = chosen.arm
+    benched = answering_recipe(config, arm, config_fallback(config, LetterPrior.fit(split.train)), True)
+    assert recipe.fallback.policy == benched.fallback.policy == "prior"
+    same_prior = replace(recipe.fallback, prior=benched.fallback.prior)  # run's counts --train's items, all of them
+    assert replace(recipe, top_k=None, fallback=same_prior) == benched
+    assert recipe.top_k == 4 == config.retrieval.top_k

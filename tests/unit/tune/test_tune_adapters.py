@@ -6,7 +6,7 @@ import random
 
 import yaml
 
-import ragreason.tune.run as tune_run
+import ragreason.tune.serving as tune_serving
 from ragreason.generate import FakeGenerator
 from ragreason.tune import tune
 
@@ -37,9 +37,9 @@ def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, t
         engines.append(FakeGenerator(default="Answer: A", scores=scores))
         return engines[-1]
 
-    monkeypatch.setattr(tune_run, "train_adapter", train_adapter)
-    monkeypatch.setattr(tune_run, "merged_model", lambda folder, dtype: folder)
-    monkeypatch.setattr(tune_run, "build_generator", build_generator)
+    monkeypatch.setattr(tune_serving, "train_adapter", train_adapter)
+    monkeypatch.setattr(tune_serving, "merged_model", lambda folder, dtype: folder)
+    monkeypatch.setattr(tune_serving, "build_generator", build_generator)
     result = tune(tmp_path / "space.yaml", test=False, progress=False)
     assert result.winner.name == "ft@1"
     assert len(trained) == 1 and not {i.id for i in result.split.dev} & set(trained[0])

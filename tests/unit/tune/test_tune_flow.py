@@ -5,7 +5,7 @@ import random
 
 import yaml
 
-import ragreason.tune.run as tune_run
+import ragreason.tune.serving as tune_serving
 from ragreason.experiment import load_config
 from ragreason.generate import FakeGenerator
 from ragreason.tune import load_space, tune
@@ -47,7 +47,7 @@ def _fake(golds, starts):
 def test_the_better_recipe_wins_and_the_others_are_dropped_early(tmp_path, tiny_model_dir, monkeypatch):
     path, golds = _space(tmp_path, tiny_model_dir)
     starts = []
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, starts))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, starts))
     result = tune(path, progress=False)
     assert result.winner.name == "base@1 score=label"
     dropped = {s.recipe.name: s.dropped_at for s in result.race.standings if s.recipe.name != result.winner.name}
@@ -64,7 +64,7 @@ def test_the_better_recipe_wins_and_the_others_are_dropped_early(tmp_path, tiny_
 
 def test_exhaustive_answers_every_dev_item_with_every_recipe(tmp_path, tiny_model_dir, monkeypatch):
     path, golds = _space(tmp_path, tiny_model_dir)
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, []))
     result = tune(path, exhaustive=True, test=False, progress=False)
     n = len(result.split.dev)
     assert all(len(s.correct) == n and s.alive for s in result.race.standings)
@@ -74,20 +74,20 @@ def test_exhaustive_answers_every_dev_item_with_every_recipe(tmp_path, tiny_mode
 def test_recipes_share_samples_and_a_rerun_resumes(tmp_path, tiny_model_dir, monkeypatch):
     path, golds = _space(tmp_path, tiny_model_dir)
     starts = []
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, starts))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, starts))
     tune(path, exhaustive=True, test=False, progress=False)
     draws = [c["n"] for c in starts[0].calls if c["method"] == "generate" and c["max_tokens"] > 1]
     assert set(draws) == {5, 1}  # votes 3 reuse votes 5's draw; with or without the score vote, one draw
     assert sum(c["prompts"] for c in starts[0].calls if c["method"] == "score_options") == 80  # scored once each
     again = []
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, again))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, again))
     tune(path, exhaustive=True, test=False, progress=False)
     assert again == []  # every answer resumed: no engine started
 
 
 def test_a_budget_stops_the_race(tmp_path, tiny_model_dir, monkeypatch):
     path, golds = _space(tmp_path, tiny_model_dir)
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, []))
     result = tune(load_space(path), budget="1 tokens", test=False, progress=False)
     assert result.race.stopped == "budget spent"
     assert max(len(s.correct) for s in result.race.standings) == 20
@@ -99,7 +99,7 @@ def test_a_turn_counts_the_retrieval_it_needs(tmp_path, tiny_model_dir, monkeypa
     import time
 
     path, golds = _space(tmp_path, tiny_model_dir, space={"condition": ["base", "rag"], "score": ["label"]})
-    build = tune_run.build_retriever
+    build = tune_serving.build_retriever
 
     class Slow:
         def __init__(self, inner):
@@ -109,8 +109,8 @@ def test_a_turn_counts_the_retrieval_it_needs(tmp_path, tiny_model_dir, monkeypa
             time.sleep(0.25 * len(items))
             return self.inner.retrieve_many(items, top_k=top_k)
 
-    monkeypatch.setattr(tune_run, "build_retriever", lambda *a: Slow(build(*a)))
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    monkeypatch.setattr(tune_serving, "build_retriever", lambda *a: Slow(build(*a)))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, []))
     result = tune(load_space(path), budget="4s", test=False, progress=False)
     reached = {s.recipe.condition: len(s.correct) for s in result.race.standings}
     assert reached == {"base": 20, "rag": 0}
@@ -121,7 +121,7 @@ def test_the_command_prints_the_leaderboard_and_refuses_a_bad_budget(tmp_path, t
     from ragreason.cli import main
 
     path, golds = _space(tmp_path, tiny_model_dir)
-    monkeypatch.setattr(tune_run, "build_generator", _fake(golds, []))
+    monkeypatch.setattr(tune_serving, "build_generator", _fake(golds, []))
     assert main(["tune", str(path), "--budget", "soon", "--no-progress"]) == 1
     assert "give a time (30m, 90s, 1.5h)" in capsys.readouterr().out
     assert main(["tune", str(path), "--no-progress", "--out", str(tmp_path / "elsewhere")]) == 0
