@@ -12,7 +12,7 @@ from ..calibrate import CALIBRATIONS, orders_problem
 from ..calibrate.formulation import AUTO
 from ..data import FORMATS
 from ..data.prior import LetterPrior
-from ..generate import BACKENDS, METHODS, make_generator
+from ..generate import BACKENDS, METHODS, GenerationError, make_generator
 from ..models import DEFAULT_MODEL, model_folder
 from ..orders import Permutations
 from ..policy import (
@@ -29,10 +29,12 @@ from ..retrieve.protocol import DEFAULT_TOP_K
 from ..retrieve.spec import KINDS, RetrievalSpec
 from ..types import DEFAULT_MAX_TOKENS, DEFAULT_TEMPERATURE
 from ..vote import FALLBACKS, Fallback
+from .endpoint_flags import add_endpoint_flags, endpoints_of
 
 log = logging.getLogger(__name__)
 
 RETRIEVERS = ("none", *KINDS)
+ADAPTER = "adapter"  # the --adapter folder's name in a local engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--submission", help="also write the competition submission (one line per problem) here")
     p.add_argument("--model", default=DEFAULT_MODEL, help="model folder (default: the packaged SmolLM2-135M-Instruct)")
     p.add_argument("--adapter", help="a LoRA adapter folder to answer with (a fully fine-tuned or merged model "
-                                     "folder is served as the model)")
+                                     "folder is served as the model); with --endpoint, the name the servers serve "
+                                     "it under")
     p.add_argument("--backend", choices=BACKENDS, default="vllm", help="vLLM (default) or transformers (hf)")
     p.add_argument("--template", help="prompt template: direct, reasoning (by item language), or a full name such "
                                       f"as direct-zh (default: the --adapter's training template, else "
@@ -100,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, help="answer only the first N questions")
     p.add_argument("--lenient", action="store_true", help="skip malformed records (listed) instead of stopping")
     p.add_argument("--no-progress", action="store_true")
+    add_endpoint_flags(p)
     p.add_argument("--recipe", help="a recipe file (the best.yaml of ragreason tune, or a benchmark config with one "
                                     "condition and one vote size): its prompt, retrieval, votes, scoring, calibration "
                                     "and solved items become the defaults of these flags; flags given still win")
@@ -125,7 +129,15 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         print(f"error: {args.data}: no questions")
         return 1
-    answers = _answer(args, items, examples, solved, recipe)
+    try:
+        answers = _answer(args, items, examples, solved, recipe)
+    except GenerationError as error:  # e.g. every endpoint failing: what was answered stays in --out
+        from ..results import JsonlLog
+
+        done = len(JsonlLog(Path(args.out)).records) if Path(args.out).is_file() else 0
+        print(f"error: {error}\n{done} of {len(items)} questions answered so far, kept in {args.out}; "
+              "run the same command again to answer the rest")
+        return 1
     _summary(args, items, answers, solved)
     if args.submission:
         from ..data.submission import write_submission
@@ -149,6 +161,7 @@ def prepare(args: argparse.Namespace, rejects):
         from .recipe_flags import apply_recipe
 
         base = apply_recipe(args, args.flag_defaults)
+    args.endpoints = endpoints_of(args)
     problems = load_problems(args.data, args.format, strict=not args.lenient, rejects=rejects)
     examples = _solved(args.examples, args)
     solved = _solved(args.train, args) or examples
@@ -199,13 +212,13 @@ def _recipe(args: argparse.Namespace, base, fallback: Fallback, template: str, c
                        constrained=args.constrained)
     return replace(base, prompt=prompt, sampling=sampling, score=_score(args), calibrate=calibrate,
                    permutations=args.permutations, fallback=fallback, top_k=args.top_k,
-                   adapter="adapter" if args.adapter else None)
+                   adapter=_adapter(args))
 
 
 def _prompt(args: argparse.Namespace) -> tuple[str, bool]:
     """The template and closed-world choice: as given, else as the adapter was trained, else the defaults."""
     trained_with = None
-    if args.adapter:
+    if args.adapter and not args.endpoint:  # an endpoint's adapter is a name it serves, not a folder here
         from ..finetune import read_info
 
         try:
@@ -227,7 +240,7 @@ def _whole_model(args: argparse.Namespace) -> None:
     """An ``--adapter`` folder that holds a whole model (full fine-tuning, a merged adapter) becomes the model."""
     from ..finetune import holds_model
 
-    if not args.adapter or not holds_model(args.adapter):
+    if not args.adapter or args.endpoint or not holds_model(args.adapter):
         return
     if args.model != DEFAULT_MODEL:
         raise ValueError(f"{args.adapter} holds a whole model (fully fine-tuned or merged), served as the model: "
@@ -270,8 +283,22 @@ def _retriever(args: argparse.Namespace, items, examples):
 
 
 def _generator(args: argparse.Namespace, model: Path):
-    adapters = {"adapter": args.adapter} if args.adapter else None
+    """The local engine over ``model`` with the adapter, or the endpoints serving that model (``model``: its
+    tokenizer); answers are recorded under ``--model`` either way, so one resumes the other's file."""
+    if args.endpoints:
+        from ..generate import OpenAIGenerator
+
+        return OpenAIGenerator(args.endpoints, tokenizer=model, name=args.model)
+    adapters = {ADAPTER: args.adapter} if args.adapter else None
     return make_generator(args.backend, model, adapters=adapters, name=args.model)
+
+
+def _adapter(args: argparse.Namespace) -> str | None:
+    """The adapter the answers ask for: the local adapter folder's name in the engine, or the name an endpoint
+    serves it under."""
+    if not args.adapter:
+        return None
+    return args.adapter if args.endpoint else ADAPTER
 
 
 def _summary(args: argparse.Namespace, items, answers, solved) -> None:

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..types import Generation, Item, Prompt
-from .base import DEFAULT_MAX_TOKENS, EndpointError, UnknownAdapterError, check_choices, check_sampling
+from .base import (
+    DEFAULT_MAX_TOKENS,
+    EndpointError,
+    GenerationError,
+    UnknownAdapterError,
+    check_choices,
+    check_sampling,
+)
 from .endpoint_pool import EndpointPool
 from .openai_response import generations
 from .openai_scoring import score_options
@@ -29,6 +36,7 @@ from .scoring import DEFAULT_METHOD
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_STATUS = (408, 409, 429)
+TOKENIZER_PROBE = "Question: 答案是 B?\nAnswer: the Moon's 3 rings"  # Latin, CJK, digits, punctuation
 
 
 @dataclass(frozen=True)
@@ -208,13 +216,43 @@ class OpenAIGenerator:
 
     @property
     def tokenizer(self) -> Any:
+        """The served model's tokenizer, from its local folder; checked once against the first endpoint's
+        (vLLM's ``/tokenize``): scores of token ids split another way would be scores of another text."""
         if self._tokenizer is None:
             if self.tokenizer_path is None:
                 raise ValueError("score_options over an endpoint needs tokenizer= (the served model's local folder)")
             from .chat import load_tokenizer
 
-            self._tokenizer = load_tokenizer(self.tokenizer_path)
+            tokenizer = load_tokenizer(self.tokenizer_path)
+            local = list(tokenizer(TOKENIZER_PROBE, add_special_tokens=False)["input_ids"])
+            served = self._served_tokens(TOKENIZER_PROBE)
+            if served is not None and served != local:
+                raise GenerationError(
+                    f"the tokenizer of {self.tokenizer_path} splits text unlike the model {self.model} served at "
+                    f"{self.endpoints[0].base_url} ({local[:8]}... against {served[:8]}...): give the served model's "
+                    "own folder (ragreason run --model)")
+            self._tokenizer = tokenizer
         return self._tokenizer
+
+    def _served_tokens(self, text: str) -> list[int] | None:
+        """The first endpoint's token ids of ``text`` (None: it has no ``/tokenize``, as hosted APIs do not)."""
+        import json
+        import urllib.error
+        import urllib.request
+
+        endpoint = self.endpoints[0]
+        root = endpoint.base_url.removesuffix("/v1")
+        body = json.dumps({"model": self.model, "prompt": text, "add_special_tokens": False}).encode()
+        headers = {"Content-Type": "application/json"}
+        if endpoint.api_key:
+            headers["Authorization"] = f"Bearer {endpoint.api_key}"
+        request = urllib.request.Request(f"{root}/tokenize", data=body, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return [int(t) for t in json.loads(response.read())["tokens"]]
+        except (urllib.error.URLError, OSError, KeyError, ValueError, TypeError) as error:
+            log.debug("%s/tokenize: %s; the tokenizer is not checked", root, error)
+            return None
 
     def close(self) -> None:
         for client in self._clients or []:

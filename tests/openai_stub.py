@@ -1,7 +1,8 @@
 """A scripted OpenAI-compatible HTTP server on 127.0.0.1, for tests of ``OpenAIGenerator``.
 
 ``StubServer(plan)``: ``plan(request_number, path, body) -> (status, json_body, delay_s)``. It records
-every request and the most requests in flight at once."""
+every request (and its Authorization header) and the most requests in flight at once; ``stop()`` closes it
+as a killed server would be closed: new connections are refused."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ class StubServer:
     def __init__(self, plan: Plan = ok) -> None:
         self.plan = plan
         self.requests: list[tuple[str, dict]] = []
+        self.keys: list[str | None] = []
         self.in_flight = 0
+        self.stopped = False
         self.max_in_flight = 0
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -54,13 +57,19 @@ class StubServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.stop()
 
-    def _handle(self, path: str, body: dict) -> tuple[int, dict, float]:
+    def stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+    def _handle(self, path: str, body: dict, key: str | None = None) -> tuple[int, dict, float]:
         with self._lock:
             number = len(self.requests)
             self.requests.append((path, body))
+            self.keys.append(key)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -76,7 +85,7 @@ class StubServer:
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self, body: dict[str, Any]) -> None:
-                status, reply, _ = stub._handle(self.path, body)
+                status, reply, _ = stub._handle(self.path, body, self.headers.get("Authorization"))
                 data = json.dumps(reply).encode()
                 try:
                     self.send_response(status)

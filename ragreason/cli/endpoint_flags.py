@@ -1,0 +1,30 @@
+"""``--endpoint URL[,URL...]`` and ``--api-key``: answer through OpenAI-compatible servers (``ragreason serve``,
+a vLLM server per GPU node, any compatible API) instead of a local engine. The key defaults to the
+``RAGREASON_API_KEY`` environment variable, so that it need not stand in the shell's history."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..generate.openai_client import Endpoint
+
+API_KEY_ENV = "RAGREASON_API_KEY"
+
+
+def add_endpoint_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", action="append", default=[], metavar="URL[,URL...]",
+                        help="answer through these OpenAI-compatible servers (http://host:port/v1; repeatable or "
+                             "comma-separated), spread over them, one that fails taken out of the rotation and tried "
+                             "again later; --model names the served model's local folder (its tokenizer scores the "
+                             "options)")
+    parser.add_argument("--api-key", help=f"the endpoints' API key (default: ${API_KEY_ENV})")
+
+
+def endpoints_of(args: argparse.Namespace) -> list[Endpoint]:
+    """The endpoints the flags name (none: answer with a local engine), each with the API key."""
+    key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    urls = [url.strip() for given in args.endpoint for url in given.split(",") if url.strip()]
+    if len(set(urls)) != len(urls):
+        raise ValueError(f"--endpoint names a server twice: {urls}")
+    return [Endpoint(url.rstrip("/"), key) for url in urls]
