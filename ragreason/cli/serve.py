@@ -1,5 +1,9 @@
 """``ragreason serve --model PATH [--adapter name=path ...]``: a vLLM OpenAI-compatible server.
 
+It binds 127.0.0.1 unless ``--host`` says otherwise, and another address only with an API key (``--api-key``
+or ``$RAGREASON_API_KEY``); the model is listed under its folder's name (``--served-name``), the adapters
+under the names given.
+
 Prints the base URL once the server is healthy, then runs until Ctrl-C (or SIGTERM), and stops the
 server's whole process group on the way out.
 """
@@ -7,12 +11,14 @@ server's whole process group on the way out.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import time
 from types import FrameType
 
 from .. import console
 from ..generate import ServerStartError, VLLMServer
+from .endpoint_flags import API_KEY_ENV
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", help="a local model folder (default: the packaged SmolLM2-135M-Instruct)")
     parser.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
                         help="a LoRA adapter served as model NAME (repeatable)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--served-name", help="the model's name for clients (default: the model folder's name)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1; another address needs an API key)")
     parser.add_argument("--port", type=int, help="port (default: a free one)")
-    parser.add_argument("--api-key", help="require this key from clients")
+    parser.add_argument("--api-key", help=f"require this key from clients (default: ${API_KEY_ENV})")
     parser.add_argument("--max-lora-rank", type=int, help="default: the smallest that fits the adapters")
     parser.add_argument("--kv-cache-gb", type=float, help="KV cache size in GiB (CPU default 1)")
     parser.add_argument("--log-file", help="server log (default: a temp folder, printed)")
@@ -58,18 +66,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> VLLMServer:
-    model = args.model
+    model, name = args.model, args.served_name
     if model is None:
-        from ..models import default_llm_path
+        from ..models import LLM_NAME, default_llm_path
 
-        model = str(default_llm_path())
+        model, name = str(default_llm_path()), name or LLM_NAME
     settings = {}
     if args.max_lora_rank is not None:
         settings["max_lora_rank"] = args.max_lora_rank
     if args.kv_cache_gb is not None:
         settings["kv_cache_bytes"] = int(args.kv_cache_gb * (1 << 30))
-    return VLLMServer(model, adapters=args.adapter, host=args.host, port=args.port, api_key=args.api_key,
-                      log_file=args.log_file, startup_timeout=args.startup_timeout, **settings)
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    return VLLMServer(model, adapters=args.adapter, host=args.host, port=args.port, api_key=api_key,
+                      served_name=name, log_file=args.log_file, startup_timeout=args.startup_timeout, **settings)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

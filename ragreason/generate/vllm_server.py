@@ -1,6 +1,7 @@
 """``VLLMServer``: vLLM's OpenAI-compatible server as a child process we own.
 
-It binds 127.0.0.1 on a free port unless told otherwise, serves the base model and adapters by name,
+It binds 127.0.0.1 on a free port unless told otherwise (another address only with an API key), serves the
+base model under its folder's name and adapters under theirs,
 waits for ``/health`` (a dead or slow server raises ``ServerStartError`` with the tail of its log),
 and stops cleanly: SIGTERM to its whole process group, then SIGKILL. Use it with ``with``; servers
 still running when the interpreter exits are stopped too.
@@ -9,6 +10,7 @@ still running when the interpreter exits are stopped too.
 from __future__ import annotations
 
 import atexit
+import ipaddress
 import logging
 import os
 import shutil
@@ -33,6 +35,22 @@ log = logging.getLogger(__name__)
 _RUNNING: weakref.WeakSet[VLLMServer] = weakref.WeakSet()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this machine (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to an outside address
+        return False
+
+
+def short_name(model: str) -> str:
+    """The name a model folder is served under: its folder's name (a hub id such as ``org/name`` as it is)."""
+    path = Path(model).expanduser()
+    return path.name if path.is_dir() and path.name else model
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -41,8 +59,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 class VLLMServer:
     """``VLLMServer(path, adapters={"ft": "out/adapter"}, api_key="secret")``; keyword settings are
-    ``EngineOptions`` fields. ``served_name`` is the base model's name for clients (default: the
-    path). ``runtime_lora`` lets clients load adapters at run time (vLLM's
+    ``EngineOptions`` fields. ``served_name`` is the base model's name for clients (default: the model
+    folder's name; adapters are served under the names given). A host other than the loopback needs an
+    ``api_key``; the key reaches the server through its environment (``VLLM_API_KEY``), never its command
+    line. ``runtime_lora`` lets clients load adapters at run time (vLLM's
     ``VLLM_ALLOW_RUNTIME_LORA_UPDATING``)."""
 
     def __init__(
@@ -61,8 +81,11 @@ class VLLMServer:
         extra_args: Iterable[str] = (),
         **settings: Any,
     ) -> None:
+        if api_key is None and not is_loopback(host):
+            raise ValueError(f"binding {host} opens the server to other machines: give it an API key (--api-key, or "
+                             f"the RAGREASON_API_KEY environment variable), or bind 127.0.0.1")
         self.model = str(model)
-        self.served_name = served_name or self.model
+        self.served_name = served_name or short_name(self.model)
         self.adapters = as_specs(adapters)
         self.options = EngineOptions.given(options, settings)
         self.options.server_args(self.adapters)  # adapter ranks are checked before anything starts
@@ -88,9 +111,7 @@ class VLLMServer:
         args = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", self.model,
                 "--host", self.host, "--port", str(self.port), "--served-model-name", self.served_name,
                 *self.options.server_args(self.adapters, self.model)]
-        if self.api_key:
-            args += ["--api-key", self.api_key]
-        return args + self.extra_args
+        return args + self.extra_args  # the API key goes in the environment, not where ps and logs show it
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> VLLMServer:
@@ -102,6 +123,9 @@ class VLLMServer:
         self.log_file = self.log_file or self._tmp / "server.log"
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **vllm_env(self.model), "TMPDIR": str(self._tmp)}
+        env.pop("VLLM_API_KEY", None)
+        if self.api_key:
+            env["VLLM_API_KEY"] = self.api_key
         if self.runtime_lora:
             env["VLLM_ALLOW_RUNTIME_LORA_UPDATING"] = "True"
         log.info("starting vLLM server on %s (log: %s)", self.base_url, self.log_file)

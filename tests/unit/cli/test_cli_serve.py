@@ -60,3 +60,25 @@ def test_a_server_that_fails_to_start_is_an_error(fake, capsys):
 def test_a_bad_adapter_flag_names_the_form(fake, capsys):
     assert main(["serve", "--model", "m", "--adapter", "no-equals-sign"]) == 2
     assert "name=path" in capsys.readouterr().err
+
+
+def test_another_address_than_the_loopback_needs_an_api_key(capsys, tmp_path):
+    assert main(["serve", "--model", str(tmp_path), "--host", "0.0.0.0"]) == 2
+    assert "give it an API key" in capsys.readouterr().err
+
+
+def test_the_key_comes_from_the_environment_and_never_stands_on_the_command_line(fake, monkeypatch, tmp_path):
+    from ragreason.generate import VLLMServer
+
+    monkeypatch.setenv("RAGREASON_API_KEY", "from-env")
+    assert main(["serve", "--model", "m", "--host", "0.0.0.0"]) == 0
+    assert fake[0].kw["api_key"] == "from-env" and fake[0].kw["host"] == "0.0.0.0"
+    real = VLLMServer(tmp_path, api_key="sekret", host="10.0.0.1", port=8000)
+    assert "sekret" not in " ".join(real.command()) and real.served_name == tmp_path.name
+
+
+def test_the_packaged_model_is_served_under_its_short_name(fake):
+    assert main(["serve"]) == 0
+    assert fake[0].kw["served_name"] == "SmolLM2-135M-Instruct"
+    assert main(["serve", "--model", "m", "--served-name", "mine"]) == 0
+    assert fake[1].kw["served_name"] == "mine"

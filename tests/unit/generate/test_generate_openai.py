@@ -149,3 +149,4 @@ def test_when_every_endpoint_fails_the_request_names_them_all():
             StubServer(lambda i, p, b: (500, {"error": {"message": "boom"}}, 0.0)) as b:
         with pytest.raises(EndpointError, match=rf"no answer from {a.url}, {b.url} after 3 attempts"):
             fast([a.url, b.url], retries=1).generate(prompts(1))
+

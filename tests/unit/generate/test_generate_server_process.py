@@ -121,3 +121,11 @@ def test_sigterm_to_the_group_is_what_stop_sends(tmp_path, monkeypatch):
     with standin(tmp_path, "ok"):
         pass
     assert sent[0] == signal.SIGTERM
+
+
+def test_loopback_addresses_and_short_names():
+    from ragreason.generate.vllm_server import is_loopback, short_name
+
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "localhost", "0.0.0.0", "10.0.0.1",
+                                     "gpu-node-1")] == [True, True, True, True, False, False, False]
+    assert short_name("Qwen/Qwen2.5-7B-Instruct") == "Qwen/Qwen2.5-7B-Instruct"
