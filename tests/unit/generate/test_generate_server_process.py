@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,36 @@ def test_loopback_addresses_and_short_names():
     assert [is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "localhost", "0.0.0.0", "10.0.0.1",
                                      "gpu-node-1")] == [True, True, True, True, False, False, False]
     assert short_name("Qwen/Qwen2.5-7B-Instruct") == "Qwen/Qwen2.5-7B-Instruct"
+
+
+OWNER = r'''
+import sys, time
+from pathlib import Path
+from ragreason.generate import VLLMServer
+folder, mode = Path(sys.argv[1]), sys.argv[2]
+server = VLLMServer(folder, log_file=folder / "owned.log")
+server.command = lambda: [sys.executable, str(folder / "standin.py"), str(server.port), mode]
+server.start()
+print(server.process.pid, server._tmp, flush=True)
+time.sleep(300)
+'''
+
+
+def test_a_server_whose_owner_is_killed_stops_and_its_folder_is_swept_by_the_next_start(tmp_path):
+    (tmp_path / "standin.py").write_text(STANDIN)
+    (tmp_path / "owner.py").write_text(OWNER)
+    owner = subprocess.Popen([sys.executable, str(tmp_path / "owner.py"), str(tmp_path), "ok"],
+                             stdout=subprocess.PIPE, text=True)
+    pid, folder = owner.stdout.readline().split()
+    owner.kill()  # SIGKILL: no clean-up of its own
+    owner.wait()
+    owner.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists() and \
+            "zombie" not in Path(f"/proc/{pid}/status").read_text().lower():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    assert Path(folder).exists()
+    with standin(tmp_path, "ok"):
+        assert not Path(folder).exists()
+    subprocess.run(["pkill", "-f", "time.sleep\\(300\\)"], check=False)  # the stand-in's own child, orphaned
