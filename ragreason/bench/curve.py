@@ -16,11 +16,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..experiment.config import BenchConfig, ConfigError
 from ..experiment.records import PRIOR, read_records
 from ..stats import accuracy
 from .report import pair_records
+
+if TYPE_CHECKING:
+    from ..generate.openai_client import Endpoint
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,10 @@ def point_config(config: BenchConfig, size: int) -> BenchConfig:
                    finetune=replace(config.finetune, train_limit=size or None))
 
 
-def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = True) -> Curve:
-    """Run every point (resuming what earlier runs answered) and write ``curve.{json,csv,md,png}``."""
+def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = True,
+              endpoints: Sequence[Endpoint] = ()) -> Curve:
+    """Run every point (resuming what earlier runs answered) and write ``curve.{json,csv,md,png}``;
+    ``endpoints``: answer through these servers (each point's adapter loaded into them at run time)."""
     from ..experiment.split import load_split
     from .run import run_bench
 
@@ -74,7 +80,7 @@ def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = Tru
     for size in sizes:
         log.info("learning curve: %d training items", size)
         point = point_config(config, size)
-        report = run_bench(point, progress=progress)
+        report = run_bench(point, progress=progress, endpoints=endpoints)
         first = first or report
         records = read_records(Path(point.out) / "records.jsonl")
         mine = [r for r in records if r.arm != PRIOR]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..experiment.components import build_generator, build_retriever, builder_fo
 from ..experiment.config import BenchConfig
 from ..experiment.records import RunRecord, prior_records, write_records
 from ..experiment.split import Split, load_split
+from ..generate.openai_client import Endpoint
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
 from ..recipe.conditions import FT_ADAPTER, RAFT_ADAPTER, adapter_of
@@ -48,7 +50,7 @@ class Stages:
         log.info("stage %s: %.1f s", name, self.seconds[name])
 
 
-def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
+def run_bench(config: BenchConfig, *, progress: bool = True, endpoints: Sequence[Endpoint] = ()) -> Report:
     out = config.resolve(config.out)
     out.mkdir(parents=True, exist_ok=True)
     stages = Stages()
@@ -67,7 +69,7 @@ def run_bench(config: BenchConfig, *, progress: bool = True) -> Report:
     after: dict[str, list[RunRecord]] = {}
     prior = _prior(split)
     fallback = config_fallback(config, prior)
-    for make_generator, arms in _engines(config, adapters, stages):
+    for make_generator, arms in _engines(config, adapters, stages, endpoints):
         engine = make_generator()
         generator = SampleCache(engine)  # an arm with fewer votes takes the first samples of a larger draw
         try:
@@ -166,12 +168,13 @@ def _steps_seen(folder: Path) -> dict[str, int]:
     return {"steps": steps, "examples_seen": min(seen, available) if available else seen}
 
 
-def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages):
+def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages, endpoints: Sequence[Endpoint] = ()):
     """(a function that builds a generator, [(arm, arm as served)]) per engine: one engine serving the
-    base and every adapter, or (``model.adapters: merged``) the base, then each merged adapter."""
+    base and every adapter, or (``model.adapters: merged``) the base, then each merged adapter; with
+    ``endpoints``, the servers, every adapter loaded into them at run time."""
     arms = arms_for(config)
-    if config.model.adapters == "lora" or not adapters:
-        return [(lambda: build_generator(config, adapters), [(a, a) for a in arms])]
+    if config.model.adapters == "lora" or not adapters or endpoints:
+        return [(lambda: build_generator(config, adapters, endpoints=endpoints), [(a, a) for a in arms])]
     plan = [(lambda: build_generator(config, {}), [(a, a) for a in arms if a.adapter is None])]
     for name, folder in adapters.items():
         mine = [(a, a.served_merged()) for a in arms if a.adapter == name]

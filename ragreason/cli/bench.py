@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..experiment.config import ConfigError
+from .endpoint_flags import add_endpoint_flags, endpoints_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="run a benchmark of RAG vs fine-tuning vs both, with voting")
     bench.add_argument("config", help="the YAML config (see benchmarks/configs/)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_endpoint_flags(bench)
     bench.set_defaults(func=run_bench_command, log_to=lambda args: Path(args.config).with_suffix(".log"))
     validate = sub.add_parser("validate", help="check a benchmark config or a tuning search space without loading "
                                                "any model")
@@ -36,13 +37,20 @@ def validate_command(args: argparse.Namespace) -> int:
 def run_bench_command(args: argparse.Namespace) -> int:
     from ..bench.run import run_bench
     from ..experiment.validate import load_config
+    from ..generate import GenerationError
 
     try:
         config = load_config(args.config)
-    except ConfigError as error:
+        endpoints = endpoints_of(args)
+    except ValueError as error:  # a ConfigError is one
         print(error)
         return 1
-    report = run_bench(config, progress=not args.no_progress)
+    try:
+        report = run_bench(config, progress=not args.no_progress, endpoints=endpoints)
+    except GenerationError as error:  # e.g. every endpoint failing: the answers so far stay for a rerun
+        print(f"error: {error}\nthe answers so far are kept under {config.resolve(config.out)}; run the same "
+              "command again to go on")
+        return 1
     out = config.resolve(config.out)
     print((out / "report.md").read_text(encoding="utf-8"))
     print(f"report: {out / 'report.md'} (also report.csv, report.json, records.jsonl, *.png)")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..bench.curve import DEFAULT_SIZES
-from ..experiment.config import ConfigError
+from .endpoint_flags import add_endpoint_flags, endpoints_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,17 +16,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="training items per point, 0 = the base model (default "
                              f"{' '.join(map(str, DEFAULT_SIZES))})")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_endpoint_flags(parser)
     parser.set_defaults(func=run, log_to=lambda args: Path(args.config).with_suffix(".curve.log"))
 
 
 def run(args: argparse.Namespace) -> int:
     from ..bench.curve import run_curve, to_markdown
     from ..experiment.validate import load_config
+    from ..generate import GenerationError
 
     try:
         config = load_config(args.config)
-        curve = run_curve(config, args.sizes, progress=not args.no_progress)
-    except ConfigError as error:
+        curve = run_curve(config, args.sizes, progress=not args.no_progress, endpoints=endpoints_of(args))
+    except (ValueError, GenerationError) as error:  # a ConfigError is a ValueError; every endpoint failing
         print(error)
         return 1
     print(to_markdown(curve))

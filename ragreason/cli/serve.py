@@ -31,7 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="address to bind (default 127.0.0.1; another address needs an API key)")
     parser.add_argument("--port", type=int, help="port (default: a free one)")
     parser.add_argument("--api-key", help=f"require this key from clients (default: ${API_KEY_ENV})")
-    parser.add_argument("--max-lora-rank", type=int, help="default: the smallest that fits the adapters")
+    parser.add_argument("--runtime-adapters", action="store_true",
+                        help="let clients load adapters at run time (ragreason bench/tune/curve --endpoint load "
+                             "the adapters they train; the folders must be readable by the server)")
+    parser.add_argument("--max-lora-rank", type=int, help="default: the smallest that fits the adapters (64 with "
+                                                          "--runtime-adapters)")
     parser.add_argument("--kv-cache-gb", type=float, help="KV cache size in GiB (CPU default 1)")
     parser.add_argument("--log-file", help="server log (default: a temp folder, printed)")
     parser.add_argument("--startup-timeout", type=float, default=300.0, help="seconds to wait for health")
@@ -78,7 +82,8 @@ def build(args: argparse.Namespace) -> VLLMServer:
         settings["kv_cache_bytes"] = int(args.kv_cache_gb * (1 << 30))
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
     return VLLMServer(model, adapters=args.adapter, host=args.host, port=args.port, api_key=api_key,
-                      served_name=name, log_file=args.log_file, startup_timeout=args.startup_timeout, **settings)
+                      served_name=name, log_file=args.log_file, startup_timeout=args.startup_timeout,
+                      runtime_lora=args.runtime_adapters, **settings)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

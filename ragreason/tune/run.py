@@ -13,8 +13,10 @@ what decides them, and served merged into a copy of the base model.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import console
 from ..calibrate import fitted_examples
@@ -32,6 +34,9 @@ from .result import BASE_NAME, TestRow, TuneResult
 from .serving import Serving
 from .space import Candidate, TuneSpace, load_space
 
+if TYPE_CHECKING:
+    from ..generate.openai_client import Endpoint
+
 log = logging.getLogger(__name__)
 
 
@@ -39,9 +44,10 @@ class _Runner:
     """A race's turns: each candidate answered by what ``Serving`` serves it with (its records kept), each
     turn's cost estimated by ``Costs``, a round's turns ordered so that engines restart as rarely as possible."""
 
-    def __init__(self, split: DevSplit, test: list[Item], work: Path, progress: bool) -> None:
+    def __init__(self, split: DevSplit, test: list[Item], work: Path, progress: bool,
+                 endpoints: Sequence[Endpoint] = ()) -> None:
         self.split, self.test, self.work = split, test, work
-        self.serving = Serving(split, test, progress)
+        self.serving = Serving(split, test, progress, endpoints)
         self.costs = Costs(self.serving)
         self.prior = LetterPrior.fit(split.rest) if any(i.answer for i in split.rest) else None
         self.records: dict[str, list[RunRecord]] = {}
@@ -51,7 +57,7 @@ class _Runner:
         """The candidate's records for ``items``; calibration (batch, or the fitted map's balancing) is
         estimated over ``items``: a round's slice, whose earlier part keeps the answers it had."""
         config = candidate.config
-        arm = candidate.arm.served_merged()  # adapters are served merged
+        arm = candidate.arm.served_merged() if self.serving.merges else candidate.arm
         records, _ = answer_arm(config, arm, items, self.serving.served(candidate).cache,
                                 self.serving.retriever(candidate), self.work, False,
                                 config_fallback(config, self.prior), self._fit_examples(candidate))
@@ -102,12 +108,13 @@ class _Runner:
 
 def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget: Budget | str | None = None,
          exhaustive: bool = False, test: bool = True, out: str | Path | None = None,
-         progress: bool = True) -> TuneResult:
+         progress: bool = True, endpoints: Sequence[Endpoint] = ()) -> TuneResult:
     """Race ``space``'s recipes on ``dev`` (default: ``race.dev_size`` items carved from its training split)
     within ``budget`` ("30m", "20k tokens"; default: none), write ``leaderboard.md``/``.json``,
     ``pareto.png`` and ``best.yaml`` under the space's ``out``, and (``test``) evaluate the winner on the
     test split against the base recipe and the prior. ``exhaustive``: every recipe on every dev item.
-    ``out``: write there instead (answers resume from the folder written to)."""
+    ``out``: write there instead (answers resume from the folder written to). ``endpoints``: answer through
+    these servers, each adapter loaded into them at run time instead of served merged."""
     from .best import write_best
     from .leaderboard import write_leaderboard
 
@@ -124,7 +131,7 @@ def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget
     out = Path(out) if out is not None else base.resolve(base.out)
     work = out / f"dev-{split.key}"
     work.mkdir(parents=True, exist_ok=True)
-    runner = _Runner(split, split_all.test, work, progress)
+    runner = _Runner(split, split_all.test, work, progress, endpoints)
     meter = runner.serving.meter = Meter(budget, runner.serving.engines.drawn_tokens)
     for candidate in space.recipes:  # before the first turn, so that each turn's estimate sees what is left
         runner.serving.retriever(candidate)

@@ -5,7 +5,9 @@ the engine of the model that answers (one running at a time: ``Engines``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..experiment.components import (
     adapter_key,
@@ -24,12 +26,15 @@ from .dev import DevSplit
 from .engines import Engines, Served
 from .space import Candidate
 
+if TYPE_CHECKING:
+    from ..generate.openai_client import Endpoint
+
 
 class Serving:
     """The retrievers, adapters and engines of one tuning run over ``split`` (and its ``test`` items)."""
 
-    def __init__(self, split: DevSplit, test: list[Item], progress: bool) -> None:
-        self.split, self.test, self.progress = split, test, progress
+    def __init__(self, split: DevSplit, test: list[Item], progress: bool, endpoints: Sequence[Endpoint] = ()) -> None:
+        self.split, self.test, self.progress, self.endpoints = split, test, progress, tuple(endpoints)
         self.engines = Engines()
         self.meter: Meter | None = None  # charged an adapter's recorded training time when it comes from the cache
         self.largest: dict[str, int] = {}  # per served model, the largest vote size still racing
@@ -53,6 +58,12 @@ class Serving:
     def served_name(self, candidate: Candidate) -> str:
         return "base" if candidate.adapter is None else f"{candidate.adapter}-{self._model(candidate).name}"
 
+    @property
+    def merges(self) -> bool:
+        """Whether adapters are served merged into the model (by local engines; endpoints load them as
+        adapters)."""
+        return not self.endpoints
+
     def trained(self, candidate: Candidate) -> bool:
         """Whether the candidate's model is ready: the base model, or an adapter trained (and merged) already."""
         return candidate.adapter is None or self._adapter_key(candidate) in self._models
@@ -71,7 +82,11 @@ class Serving:
         warm_on = (self.split.dev or self.test)[0]
 
         def make():
-            engine = build_generator(config, {}, path=path, name=name if path else None)
+            if self.endpoints:  # the adapter loaded into the servers, answers recorded under the model's name
+                adapters = {candidate.adapter: path} if path is not None else {}
+                engine = build_generator(config, adapters, endpoints=self.endpoints)
+            else:
+                engine = build_generator(config, {}, path=path, name=name if path else None)
             engine.generate([builder_for(config).build(warm_on)], n=1, max_tokens=1)  # start it now, untimed
             return engine
         served = self.engines.get(name, make)
@@ -89,8 +104,8 @@ class Serving:
         return self._adapter_keys[candidate.key]
 
     def _model(self, candidate: Candidate) -> Path:
-        """The merged model of the candidate's adapter, trained (on the rest of the training split) and merged
-        once."""
+        """The merged model of the candidate's adapter (its folder, for endpoints), trained (on the rest of the
+        training split) and merged once."""
         key = self._adapter_key(candidate)
         if key not in self._models:
             folder, seconds, reused = train_adapter(candidate.config, self.split.rest, self.retriever(candidate),
@@ -98,5 +113,6 @@ class Serving:
                                                     progress=self.progress)
             if reused and self.meter is not None:
                 self.meter.charge(seconds)
-            self._models[key] = merged_model(folder, served_dtype(candidate.config.model.options))
+            self._models[key] = (merged_model(folder, served_dtype(candidate.config.model.options))
+                                 if self.merges else folder)
         return self._models[key]

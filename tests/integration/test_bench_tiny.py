@@ -190,3 +190,32 @@ def test_learning_curve_trains_each_point_on_the_first_n_items_and_resumes(resul
     assert {p: p.stat().st_size for p in folder.glob("size-*/answers/*.jsonl")} == sizes  # nothing answered again
     with pytest.raises(ConfigError, match="training items"):
         run_curve(config, [0, 10_000], progress=False)
+
+
+@pytest.mark.slow
+def test_a_benchmark_through_an_endpoint_loads_its_adapters_and_answers_as_the_local_engine(result, bench_dir):
+    """``run_bench(..., endpoints=...)`` on a server started with runtime adapters (``ragreason serve
+    --runtime-adapters``): the adapters trained here are loaded into it under names of their own, and every
+    greedy answer and text is the local LoRA engine's of the first run."""
+    from ragreason.generate import VLLMServer
+    from ragreason.generate.openai_client import Endpoint
+
+    config, first = result
+    spec = yaml.safe_load((bench_dir / "bench.yaml").read_text())
+    spec.update(out="served", votes=[1], conditions=["base", "ft", "rag+ft"])
+    (bench_dir / "served.yaml").write_text(yaml.safe_dump(spec))
+    with VLLMServer(spec["model"]["path"], runtime_lora=True, dtype="float32", max_model_len=4096,
+                    kv_cache_bytes=128 << 20, max_lora_rank=8, log_file=bench_dir / "served.log") as server:
+        report = run_bench(load_config(bench_dir / "served.yaml"), progress=False,
+                           endpoints=[Endpoint(server.base_url)])
+        served = server.generator().served_models()
+    assert [r.arm for r in report.rows] == ["prior", "base@1", "ft@1", "rag+ft@1"]
+    assert all(info["reused"] for info in report.finetune.values())
+    assert sorted(n.rsplit("-", 1)[0] for n in served[1:]) == ["ft", "raft"]  # ft-<folder hash>, raft-<...>
+    local = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "out" / "records.jsonl")}
+    again = {(r.arm, r.item_id): r.choice for r in read_records(bench_dir / "served" / "records.jsonl")}
+    assert again == {key: local[key] for key in again}
+    for arm in ("ft", "rag+ft"):
+        mine = [g for f in (bench_dir / "out" / "answers").glob(f"{arm}-k1-*.jsonl") for g in _generations(f)]
+        theirs = [g for f in (bench_dir / "served" / "answers").glob(f"{arm}-k1-*.jsonl") for g in _generations(f)]
+        assert [g["text"] for g in theirs] == [g["text"] for g in mine]

@@ -150,3 +150,38 @@ def test_when_every_endpoint_fails_the_request_names_them_all():
         with pytest.raises(EndpointError, match=rf"no answer from {a.url}, {b.url} after 3 attempts"):
             fast([a.url, b.url], retries=1).generate(prompts(1))
 
+
+
+def test_adapters_trained_here_are_loaded_into_each_endpoint_before_first_use_and_again_after_a_restart(tmp_path):
+    restarted = {"a": False}
+
+    def plan(i, path, body):
+        if path.endswith("/load_lora_adapter"):
+            return 200, {}, 0.0
+        if path.endswith("/chat/completions") and body["model"] != "base" and restarted["a"]:
+            restarted["a"] = False
+            return 404, {"error": {"message": f"The model `{body['model']}` does not exist."}}, 0.0
+        return ok(i, path, body)
+
+    with StubServer(plan) as a:
+        gen = OpenAIGenerator(a.url, model="base", backoff=0.0, adapters={"ft": tmp_path})
+        out = gen.generate(prompts(3), adapter="ft")
+        loads = [b for p, b in a.requests if p.endswith("/load_lora_adapter")]
+        served = loads[0]["lora_name"]
+        assert len(loads) == 1 and served.startswith("ft-") and loads[0]["lora_path"] == str(tmp_path.resolve())
+        chats = [b["model"] for p, b in a.requests if p.endswith("/chat/completions")]
+        assert chats == [served] * 3 and {g[0].adapter for g in out} == {"ft"}
+        assert gen.served_model(None) == "base" and gen.served_model("ft") == served
+        restarted["a"] = True  # the server forgot it: loaded again, the request asked again
+        gen.generate(prompts(1), adapter="ft")
+        assert len([p for p, _ in a.requests if p.endswith("/load_lora_adapter")]) == 2
+
+
+def test_a_server_that_cannot_load_adapters_says_how_to_start_one_that_can(tmp_path):
+    from ragreason.generate import GenerationError
+
+    def plan(i, path, body):
+        return (404, {"detail": "Not Found"}, 0.0) if path.endswith("/load_lora_adapter") else ok(i, path, body)
+
+    with StubServer(plan) as a, pytest.raises(GenerationError, match="ragreason serve --runtime-adapters"):
+        OpenAIGenerator(a.url, model="base", adapters={"ft": tmp_path}).generate(prompts(1), adapter="ft")

@@ -4,6 +4,7 @@ their own, and their training charged to the budget (also when the adapter comes
 import json
 import random
 
+import pytest
 import yaml
 
 import ragreason.tune.serving as tune_serving
@@ -51,3 +52,39 @@ def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, t
     shutil.rmtree(tmp_path / "out")
     reused = tune(tmp_path / "space.yaml", test=False, progress=False)
     assert reused.seconds >= 120  # the cached adapter's recorded training time counts against the budget
+
+
+def test_through_endpoints_the_adapter_is_loaded_into_the_servers_not_merged(tmp_path, tiny_model_dir, monkeypatch):
+    from ragreason.generate.openai_client import Endpoint
+
+    rng = random.Random(1)
+    items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice("ABC")}
+             for i in range(80)]
+    golds = {i["id"]: i["answer"] for i in items}
+    (tmp_path / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    raw = {"name": "ep", "out": "out", "data": {"format": "mcq", "path": "items.jsonl", "test_fraction": 0.25},
+           "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"}, "calibrate": None,
+           "space": {"condition": ["base", "ft"]}, "race": {"dev_size": 30, "first": 10}}
+    (tmp_path / "space.yaml").write_text(yaml.safe_dump(raw))
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    built = []
+
+    def build_generator(config, adapters, path=None, name=None, endpoints=()):
+        def scores(prompt, item, method):  # asked for the adapter by name, it names the gold
+            letter = golds[item.id] if prompt_adapter[0] else "A"
+            return {letter: 0.0, **{g: -5.0 for g in "ABC" if g != letter}}
+        prompt_adapter = [bool(adapters)]
+        built.append((dict(adapters), path, tuple(endpoints)))
+        return FakeGenerator(default="Answer: A", scores=scores, adapters=list(adapters))
+
+    monkeypatch.setattr(tune_serving, "train_adapter", lambda *a, **k: (folder, 1.0, False))
+    monkeypatch.setattr(tune_serving, "merged_model", lambda *a: pytest.fail("merged for an endpoint"))
+    monkeypatch.setattr(tune_serving, "build_generator", build_generator)
+    endpoint = Endpoint("http://127.0.0.1:9/v1")
+    result = tune(tmp_path / "space.yaml", test=False, progress=False, endpoints=[endpoint])
+    assert built == [({}, None, (endpoint,)), ({"ft": folder}, None, (endpoint,))]
+    assert result.winner.name == "ft@1"
+    answers = [json.loads(line) for f in (result.out / f"dev-{result.split.key}" / "answers").glob("ft*.jsonl")
+               for line in f.read_text().splitlines()]
+    assert answers and all(a["by_source"] for a in answers)
