@@ -24,7 +24,7 @@ from ..stats import accuracy
 from .report import pair_records
 
 if TYPE_CHECKING:
-    from ..generate.openai_client import Endpoint
+    from ..generate.openai_client import Endpoints
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def point_config(config: BenchConfig, size: int) -> BenchConfig:
 
 
 def run_curve(config: BenchConfig, sizes: Sequence[int], *, progress: bool = True,
-              endpoints: Sequence[Endpoint] = ()) -> Curve:
+              endpoints: Endpoints | None = None) -> Curve:
     """Run every point (resuming what earlier runs answered) and write ``curve.{json,csv,md,png}``;
     ``endpoints``: answer through these servers (each point's adapter loaded into them at run time)."""
     from ..experiment.split import load_split

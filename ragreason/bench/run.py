@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..experiment.components import build_generator, build_retriever, builder_fo
 from ..experiment.config import BenchConfig
 from ..experiment.records import RunRecord, prior_records, write_records
 from ..experiment.split import Split, load_split
-from ..generate.openai_client import Endpoint
+from ..generate.openai_client import Endpoints
 from ..generate.sample_cache import SampleCache
 from ..generate.vllm_options import served_dtype
 from ..recipe.conditions import FT_ADAPTER, RAFT_ADAPTER, adapter_of
@@ -50,7 +49,7 @@ class Stages:
         log.info("stage %s: %.1f s", name, self.seconds[name])
 
 
-def run_bench(config: BenchConfig, *, progress: bool = True, endpoints: Sequence[Endpoint] = ()) -> Report:
+def run_bench(config: BenchConfig, *, progress: bool = True, endpoints: Endpoints | None = None) -> Report:
     out = config.resolve(config.out)
     out.mkdir(parents=True, exist_ok=True)
     stages = Stages()
@@ -168,12 +167,12 @@ def _steps_seen(folder: Path) -> dict[str, int]:
     return {"steps": steps, "examples_seen": min(seen, available) if available else seen}
 
 
-def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages, endpoints: Sequence[Endpoint] = ()):
+def _engines(config: BenchConfig, adapters: dict[str, Path], stages: Stages, endpoints: Endpoints | None = None):
     """(a function that builds a generator, [(arm, arm as served)]) per engine: one engine serving the
     base and every adapter, or (``model.adapters: merged``) the base, then each merged adapter; with
     ``endpoints``, the servers, every adapter loaded into them at run time."""
     arms = arms_for(config)
-    if config.model.adapters == "lora" or not adapters or endpoints:
+    if config.model.adapters == "lora" or not adapters or endpoints is not None:
         return [(lambda: build_generator(config, adapters, endpoints=endpoints), [(a, a) for a in arms])]
     plan = [(lambda: build_generator(config, {}), [(a, a) for a in arms if a.adapter is None])]
     for name, folder in adapters.items():

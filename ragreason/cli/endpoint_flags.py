@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..generate.openai_client import Endpoint
+from ..generate.openai_client import DEFAULT_CONCURRENCY, Endpoint, Endpoints
 
 API_KEY_ENV = "RAGREASON_API_KEY"
 
@@ -19,12 +19,17 @@ def add_endpoint_flags(parser: argparse.ArgumentParser) -> None:
                              "again later; --model names the served model's local folder (its tokenizer scores the "
                              "options)")
     parser.add_argument("--api-key", help=f"the endpoints' API key (default: ${API_KEY_ENV})")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                        help=f"requests in flight over the endpoints (default {DEFAULT_CONCURRENCY}; a GPU server "
+                             "batches more: raise it there)")
 
 
-def endpoints_of(args: argparse.Namespace) -> list[Endpoint]:
-    """The endpoints the flags name (none: answer with a local engine), each with the API key."""
+def endpoints_of(args: argparse.Namespace) -> Endpoints | None:
+    """The endpoints the flags name, each with the API key (None: answer with a local engine)."""
     key = args.api_key or os.environ.get(API_KEY_ENV) or None
     urls = [url.strip() for given in args.endpoint for url in given.split(",") if url.strip()]
+    if not urls:
+        return None
     if len(set(urls)) != len(urls):
         raise ValueError(f"--endpoint names a server twice: {urls}")
-    return [Endpoint(url.rstrip("/"), key) for url in urls]
+    return Endpoints(tuple(Endpoint(url.rstrip("/"), key) for url in urls), args.concurrency)

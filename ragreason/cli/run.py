@@ -286,9 +286,7 @@ def _generator(args: argparse.Namespace, model: Path):
     """The local engine over ``model`` with the adapter, or the endpoints serving that model (``model``: its
     tokenizer); answers are recorded under ``--model`` either way, so one resumes the other's file."""
     if args.endpoints:
-        from ..generate import OpenAIGenerator
-
-        return OpenAIGenerator(args.endpoints, tokenizer=model, name=args.model)
+        return args.endpoints.generator(model, args.model)
     adapters = {ADAPTER: args.adapter} if args.adapter else None
     return make_generator(args.backend, model, adapters=adapters, name=args.model)
 

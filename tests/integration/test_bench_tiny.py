@@ -198,7 +198,7 @@ def test_a_benchmark_through_an_endpoint_loads_its_adapters_and_answers_as_the_l
     --runtime-adapters``): the adapters trained here are loaded into it under names of their own, and every
     greedy answer and text is the local LoRA engine's of the first run."""
     from ragreason.generate import VLLMServer
-    from ragreason.generate.openai_client import Endpoint
+    from ragreason.generate.openai_client import Endpoint, Endpoints
 
     config, first = result
     spec = yaml.safe_load((bench_dir / "bench.yaml").read_text())
@@ -207,7 +207,7 @@ def test_a_benchmark_through_an_endpoint_loads_its_adapters_and_answers_as_the_l
     with VLLMServer(spec["model"]["path"], runtime_lora=True, dtype="float32", max_model_len=4096,
                     kv_cache_bytes=128 << 20, max_lora_rank=8, log_file=bench_dir / "served.log") as server:
         report = run_bench(load_config(bench_dir / "served.yaml"), progress=False,
-                           endpoints=[Endpoint(server.base_url)])
+                           endpoints=Endpoints((Endpoint(server.base_url),)))
         served = server.generator().served_models()
     assert [r.arm for r in report.rows] == ["prior", "base@1", "ft@1", "rag+ft@1"]
     assert all(info["reused"] for info in report.finetune.values())

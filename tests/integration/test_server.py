@@ -83,6 +83,15 @@ def test_clear_errors_for_a_wrong_adapter_and_a_wrong_key(server, client):
         wrong.generate(PROMPTS[:1], max_tokens=2)
 
 
+def test_the_key_and_the_prompts_stay_out_of_the_log_and_the_command_line(server, client):
+    client.generate(PROMPTS[2:], max_tokens=2)
+    log = server.log_file.read_text(errors="replace")
+    cmdline = (open(f"/proc/{server.process.pid}/cmdline", "rb").read().decode(errors="replace")
+               if os.path.exists(f"/proc/{server.process.pid}/cmdline") else "")
+    assert "test-key" not in log and "test-key" not in cmdline
+    assert "capital of France" not in log  # request bodies are not logged
+
+
 def test_stop_leaves_no_process_behind(server):
     pgid = server.process.pid
     server.stop()

@@ -48,13 +48,14 @@ def _flags(data: Path, out: Path, *urls: str) -> list[str]:
 def test_run_answers_through_the_endpoints_with_the_key_from_the_environment(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("RAGREASON_API_KEY", "sekret")
     out = tmp_path / "a.jsonl"
-    with StubServer(_reply()) as a, StubServer(_reply()) as b:
-        assert main(_flags(_data(tmp_path), out, a.url, b.url)) == 0
+    with StubServer(_reply(0.05)) as a, StubServer(_reply(0.05)) as b:
+        assert main([*_flags(_data(tmp_path), out, a.url, b.url), "--concurrency", "3"]) == 0
     answers = _answers(out)
     assert sorted(r["item_id"] for r in answers) == sorted(f"q{i}" for i in range(N))
     assert all(r["choice"] == "B" for r in answers)
     chats = [len([p for p, _ in s.requests if p.endswith("/chat/completions")]) for s in (a, b)]
     assert chats == [N // 2, N // 2] and set(a.keys + b.keys) == {"Bearer sekret"}
+    assert max(a.max_in_flight, b.max_in_flight) <= 2  # --concurrency 3 over two servers
     assert "accuracy" in capsys.readouterr().out
 
 

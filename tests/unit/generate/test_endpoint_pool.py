@@ -15,7 +15,7 @@ class Clock:
 
 def test_round_robin_skips_an_endpoint_out_of_the_rotation():
     clock = Clock()
-    pool = EndpointPool(["a", "b", "c"], cooldown=2.0, clock=clock)
+    pool = EndpointPool(["a", "b", "c"], cooldown=2.0, max_cooldown=60.0, clock=clock)
     assert [pool.pick(i)[0] for i in range(3)] == [0, 1, 2]
     assert pool.failed(1) == 2.0
     assert [pool.pick(i)[0] for i in range(3)] == [0, 2, 2] and pool.in_rotation() == ["a", "c"]
@@ -33,7 +33,7 @@ def test_the_cool_down_doubles_while_failures_follow_each_other_up_to_the_cap():
 
 def test_with_every_endpoint_out_the_one_back_soonest_is_waited_for():
     clock = Clock()
-    pool = EndpointPool(["a", "b"], cooldown=4.0, clock=clock)
+    pool = EndpointPool(["a", "b"], cooldown=4.0, max_cooldown=60.0, clock=clock)
     pool.failed(0)
     pool.failed(0)  # out for 4 s, then 8 s: back at 108
     clock.now += 1.0
@@ -43,6 +43,6 @@ def test_with_every_endpoint_out_the_one_back_soonest_is_waited_for():
 
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="at least one"):
-        EndpointPool([])
+        EndpointPool([], 1.0, 2.0)
     with pytest.raises(ValueError, match="cooldown"):
         EndpointPool(["a"], cooldown=5.0, max_cooldown=1.0)

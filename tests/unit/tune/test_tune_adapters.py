@@ -55,7 +55,7 @@ def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, t
 
 
 def test_through_endpoints_the_adapter_is_loaded_into_the_servers_not_merged(tmp_path, tiny_model_dir, monkeypatch):
-    from ragreason.generate.openai_client import Endpoint
+    from ragreason.generate.openai_client import Endpoint, Endpoints
 
     rng = random.Random(1)
     items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice("ABC")}
@@ -70,20 +70,20 @@ def test_through_endpoints_the_adapter_is_loaded_into_the_servers_not_merged(tmp
     folder.mkdir()
     built = []
 
-    def build_generator(config, adapters, path=None, name=None, endpoints=()):
+    def build_generator(config, adapters, path=None, name=None, endpoints=None):
         def scores(prompt, item, method):  # asked for the adapter by name, it names the gold
             letter = golds[item.id] if prompt_adapter[0] else "A"
             return {letter: 0.0, **{g: -5.0 for g in "ABC" if g != letter}}
         prompt_adapter = [bool(adapters)]
-        built.append((dict(adapters), path, tuple(endpoints)))
+        built.append((dict(adapters), path, endpoints))
         return FakeGenerator(default="Answer: A", scores=scores, adapters=list(adapters))
 
     monkeypatch.setattr(tune_serving, "train_adapter", lambda *a, **k: (folder, 1.0, False))
     monkeypatch.setattr(tune_serving, "merged_model", lambda *a: pytest.fail("merged for an endpoint"))
     monkeypatch.setattr(tune_serving, "build_generator", build_generator)
-    endpoint = Endpoint("http://127.0.0.1:9/v1")
-    result = tune(tmp_path / "space.yaml", test=False, progress=False, endpoints=[endpoint])
-    assert built == [({}, None, (endpoint,)), ({"ft": folder}, None, (endpoint,))]
+    endpoints = Endpoints((Endpoint("http://127.0.0.1:9/v1"),))
+    result = tune(tmp_path / "space.yaml", test=False, progress=False, endpoints=endpoints)
+    assert built == [({}, None, endpoints), ({"ft": folder}, None, endpoints)]
     assert result.winner.name == "ft@1"
     answers = [json.loads(line) for f in (result.out / f"dev-{result.split.key}" / "answers").glob("ft*.jsonl")
                for line in f.read_text().splitlines()]
