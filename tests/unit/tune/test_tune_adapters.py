@@ -12,17 +12,21 @@ from ragreason.generate import FakeGenerator
 from ragreason.tune import tune
 
 
-def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, tiny_model_dir, monkeypatch):
+def _space(tmp_path, tiny_model_dir, n: int, **sections) -> dict[str, str]:
+    """``space.yaml`` over ``n`` three-option questions with random golds; the golds by item id."""
     rng = random.Random(0)
     items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice("ABC")}
-             for i in range(160)]
-    golds = {i["id"]: i["answer"] for i in items}
+             for i in range(n)]
     (tmp_path / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
     raw = {"name": "ft-race", "out": "out", "data": {"format": "mcq", "path": "items.jsonl", "test_fraction": 0.25},
-           "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"}, "calibrate": None,
-           "finetune": {"train_limit": 50}, "space": {"condition": ["base", "ft"], "votes": [1, 3]},
-           "race": {"dev_size": 60, "first": 20}}
+           "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"}, "calibrate": None, **sections}
     (tmp_path / "space.yaml").write_text(yaml.safe_dump(raw))
+    return {i["id"]: i["answer"] for i in items}
+
+
+def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, tiny_model_dir, monkeypatch):
+    golds = _space(tmp_path, tiny_model_dir, 160, finetune={"train_limit": 50},
+                   space={"condition": ["base", "ft"], "votes": [1, 3]}, race={"dev_size": 60, "first": 20})
     trained, engines = [], []
 
     def train_adapter(config, train, retriever, *, with_context, progress):
@@ -57,15 +61,8 @@ def test_the_fine_tuned_recipe_wins_and_trains_once_on_non_dev_items(tmp_path, t
 def test_through_endpoints_the_adapter_is_loaded_into_the_servers_not_merged(tmp_path, tiny_model_dir, monkeypatch):
     from ragreason.generate.openai_client import Endpoint, Endpoints
 
-    rng = random.Random(1)
-    items = [{"id": f"q{i}", "question": f"Question {i}?", "options": ["x", "y", "z"], "answer": rng.choice("ABC")}
-             for i in range(80)]
-    golds = {i["id"]: i["answer"] for i in items}
-    (tmp_path / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
-    raw = {"name": "ep", "out": "out", "data": {"format": "mcq", "path": "items.jsonl", "test_fraction": 0.25},
-           "model": {"path": str(tiny_model_dir)}, "prompt": {"template": "direct-en"}, "calibrate": None,
-           "space": {"condition": ["base", "ft"]}, "race": {"dev_size": 30, "first": 10}}
-    (tmp_path / "space.yaml").write_text(yaml.safe_dump(raw))
+    golds = _space(tmp_path, tiny_model_dir, 80, space={"condition": ["base", "ft"]},
+                   race={"dev_size": 30, "first": 10})
     folder = tmp_path / "adapter"
     folder.mkdir()
     built = []
