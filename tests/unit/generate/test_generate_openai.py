@@ -69,9 +69,9 @@ def test_persistent_5xx_gives_up_with_a_clear_error():
     assert len(stub.requests) == 3
 
 
-def test_a_client_error_is_not_retried():
+def test_a_client_error_is_not_retried_and_says_what_the_endpoint_refused():
     with StubServer(lambda i, p, b: (400, {"error": {"message": "bad request"}}, 0.0)) as stub:
-        with pytest.raises(Exception, match="bad request"):
+        with pytest.raises(EndpointError, match=r"refused the request: HTTP 400.*bad request.*cannot do"):
             fast(stub.url, retries=3).generate(prompts(1))
     assert len(stub.requests) == 1
 
