@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -103,13 +104,15 @@ def answer(
     todo = [item for item in items if done is None or item.id not in done]
     if done is not None and len(todo) < len(items):
         log.info("%s: resuming, %d of %d items already answered", out, len(items) - len(todo), len(items))
+    started = time.perf_counter()
     if chooses and todo:
         recipe = _choose(recipe, solved, builder, generator, retriever, progress)
     methods = {m for m in (recipe.score, recipe.fallback.scoring) if m}
     calibration = estimate_priors(recipe.calibrate, options.calibrate_on or items, methods, builder, generator,
                                   retriever, recipe.adapter, recipe.top_k, fit_on, progress) \
         if recipe.calibrate and todo else None
-    plan = _Plan(recipe, builder, generator, retriever, calibration, prior)
+    share = (time.perf_counter() - started) / len(todo) if methods and todo else 0.0  # the items' scores, mostly
+    plan = _Plan(recipe, builder, generator, retriever, calibration, prior, share)
     fresh: dict[str, Answer] = {}
     for batch in _batches(todo, options.batch_size, progress):
         answers = _answer_batch(batch, plan)
@@ -130,6 +133,7 @@ class _Plan:
     retriever: Retriever | None
     calibration: Calibration | None
     prior: LetterPrior | None
+    setup_share: float = 0.0  # choosing the scoring method and calibrating (which scores the items), per item
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,10 @@ def _answer_batch(batch: list[Item], plan: _Plan) -> list[Answer]:
     shown_items, shown_contexts = [v.item for v in views], [contexts[v.index] for v in views]
     samples = _sample(plan.generator, plan.builder.build_many(shown_items, shown_contexts), shown_items, r.sampling,
                       r.adapter) if r.sampling.n > 0 else [[] for _ in views]
+    started = time.perf_counter()
     scores = _scores(plan, plan.builder.for_scoring(r.score).build_many(shown_items, shown_contexts), shown_items,
                      r.score) if r.score else None
+    scoring_s = (time.perf_counter() - started) / len(batch) + plan.setup_share if r.score else plan.setup_share
     several = len(views) > len(batch)
     shown: list[list[tuple[list[Vote], Vote | None, list[Generation]]]] = [[] for _ in batch]
     own: list[list[int]] = [[] for _ in batch]  # each item's views
@@ -172,7 +178,7 @@ def _answer_batch(batch: list[Item], plan: _Plan) -> list[Answer]:
         if several:  # each order's own answer, for CircularEval
             by_order = tuple(r.voter.vote(item.id, vs + ([sv] if sv else [])).choice for vs, sv, _ in shown[i])
             answer = replace(answer, by_order=by_order)
-        answers.append(answer)
+        answers.append(replace(answer, scoring_s=scoring_s) if scoring_s else answer)
     return _fall_back(plan, batch, contexts, answers)
 
 
@@ -218,11 +224,14 @@ def _fall_back(plan: _Plan, items, contexts, answers: list[Answer]) -> list[Answ
     if fallback.policy == "prior":
         letters = [fallback.prior.choice(items[k]) for k in missing]  # type: ignore[union-attr]
     else:
+        started = time.perf_counter()
         prompts = plan.builder.for_scoring(fallback.method).build_many([items[k] for k in missing],
                                                                        [contexts[k] for k in missing])
         scores = _scores(plan, prompts, [items[k] for k in missing], fallback.method)
         letters = [vote_from_scores(_weigh(s, items[k], plan.prior)).choice
                    for k, s in zip(missing, scores, strict=True)]
+        share, scored = (time.perf_counter() - started) / len(missing), set(missing)
+        answers = [replace(a, scoring_s=a.scoring_s + share) if k in scored else a for k, a in enumerate(answers)]
     out = list(answers)
     for k, letter in zip(missing, letters, strict=True):
         out[k] = fallback.answered(answers[k], letter)

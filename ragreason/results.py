@@ -31,6 +31,8 @@ def answer_to_record(answer: Answer, **extra: Any) -> dict[str, Any]:
         record["fallback"] = answer.fallback
     if answer.by_order:
         record["by_order"] = list(answer.by_order)
+    if answer.scoring_s:
+        record["scoring_s"] = answer.scoring_s
     record.update(extra)
     return record
 
@@ -44,7 +46,7 @@ def answer_from_record(record: dict[str, Any]) -> Answer:
                           for g in record.get("generations", [])),
         context=_context_from_dict(context) if context else None,
         by_source={k: dict(v) for k, v in record.get("by_source", {}).items()}, fallback=record.get("fallback"),
-        by_order=tuple(record.get("by_order", ())),
+        by_order=tuple(record.get("by_order", ())), scoring_s=float(record.get("scoring_s", 0.0)),
     )
 
 

@@ -210,7 +210,10 @@ class Answer:
     (a prompt, adapter, model or scorer), with abstentions under ``"-"``; ``fallback``: what chose
     ``choice`` when no vote named an option ("score" or "prior"), None when the votes did;
     ``by_order``: with several option orders, the answer under each order alone (original letters),
-    the identity first: CircularEval counts an item right only if all of them are."""
+    the identity first: CircularEval counts an item right only if all of them are. ``scoring_s``: the
+    seconds its option scoring took: its share of the scoring calls it was in, and of choosing the scoring
+    method and calibrating (which score the items); the sampled answers' time is in their
+    ``Generation.latency_s``."""
 
     item_id: str
     choice: str | None
@@ -222,6 +225,7 @@ class Answer:
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     fallback: str | None = None
     by_order: tuple[str | None, ...] = ()
+    scoring_s: float = 0.0
 
     def __post_init__(self) -> None:
         if self.choice is not None:

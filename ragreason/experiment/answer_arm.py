@@ -64,7 +64,8 @@ def _record(arm: Arm, item: Item, a: Answer, digest: str) -> RunRecord:
         item_id=item.id, arm=arm.name, condition=arm.condition, votes=arm.votes, choice=a.choice, gold=item.answer,
         correct=a.choice is not None and a.choice == item.answer, abstentions=a.abstentions, samples=len(gens),
         prompt_tokens=sum(g.prompt_tokens for g in calls), completion_tokens=sum(g.completion_tokens for g in gens),
-        latency_s=sum(g.latency_s for g in calls), config_hash=digest, slices=slices_of(item), fallback=a.fallback,
+        latency_s=sum(g.latency_s for g in calls) + a.scoring_s, config_hash=digest, slices=slices_of(item),
+        fallback=a.fallback,
         circular=all(c == item.answer for c in a.by_order) if a.by_order else None,
         documents=grounded.documents, rests_on=grounded.rests_on, recall=grounded.recall,
     )

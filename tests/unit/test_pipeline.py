@@ -376,3 +376,27 @@ def test_a_slice_calibrated_on_the_whole_answers_as_the_whole_does():
     alone = answer(items[:20], recipe, generator=FakeGenerator(scores=scores), progress=False)
     assert [a.choice for a in sliced] == [a.choice for a in whole[:20]]
     assert [a.choice for a in alone] != [a.choice for a in sliced]
+
+
+def test_scored_answers_carry_their_scoring_time_through_a_resume(tmp_path):
+    """Option scoring generates no text, so no Generation holds its time: each answer records its share of the
+    scoring calls (and the fallback's), written to the answers file and read back on resume."""
+
+    class Slow(FakeGenerator):
+        def score_options(self, prompts, items, method="text", adapter=None):
+            time.sleep(0.02 * len(prompts))
+            return super().score_options(prompts, items, method, adapter)
+
+    gen = Slow(scores=lambda prompt, item, method: {"A": 0.0, "B": -1.0, "C": -2.0})
+    recipe = Recipe(prompt=PromptSpec("direct-en"), sampling=Sampling(n=0), score="label")
+    out = tmp_path / "a.jsonl"
+    first = answer(ITEMS, recipe, generator=gen, out=out, progress=False, options=RunOptions(batch_size=2))
+    assert all(0.015 < a.scoring_s < 0.5 for a in first)
+    again = answer(ITEMS, recipe, generator=Slow(), out=out, progress=False)
+    assert [a.scoring_s for a in again] == pytest.approx([a.scoring_s for a in first], abs=1e-6)
+    sampled = answer(ITEMS, Recipe(prompt=PromptSpec("direct-en"), sampling=Sampling(n=1)), generator=gen,
+                     progress=False)
+    assert all(a.scoring_s == 0.0 for a in sampled)  # nothing scored: its time is in the generations
+    calibrated = answer(ITEMS, Recipe(prompt=PromptSpec("direct-en"), sampling=Sampling(n=0), score="label",
+                                      calibrate="batch"), generator=gen, progress=False)
+    assert all(a.scoring_s > 0.015 for a in calibrated)  # the calibration scored them, before the answering
