@@ -56,6 +56,22 @@ class Endpoint:
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(f"an endpoint URL starts with http:// or https://, got {self.base_url!r}")
 
+    def post_json(self, path: str, body: dict[str, Any], timeout: float) -> str:
+        """POST ``body`` as JSON to ``path`` of the server (from its root: "/tokenize", "/v1/load_lora_adapter")
+        with the key, for the vLLM routes the OpenAI client has no method for; the answer's text (JSON, or a
+        line of text: vLLM answers a loaded adapter so). ``urllib.error.HTTPError`` on a refusal,
+        ``URLError``/``OSError`` when unreachable."""
+        import json
+        import urllib.request
+
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        url = self.base_url.removesuffix("/v1") + path
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read().decode("utf-8", errors="replace")
+
 
 @dataclass(frozen=True)
 class Endpoints:
@@ -284,20 +300,14 @@ class OpenAIGenerator:
         """The first endpoint's token ids of ``text`` (None: it has no ``/tokenize``, as hosted APIs do not)."""
         import json
         import urllib.error
-        import urllib.request
 
         endpoint = self.endpoints[0]
-        root = endpoint.base_url.removesuffix("/v1")
-        body = json.dumps({"model": self.model, "prompt": text, "add_special_tokens": False}).encode()
-        headers = {"Content-Type": "application/json"}
-        if endpoint.api_key:
-            headers["Authorization"] = f"Bearer {endpoint.api_key}"
-        request = urllib.request.Request(f"{root}/tokenize", data=body, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return [int(t) for t in json.loads(response.read())["tokens"]]
+            answer = endpoint.post_json("/tokenize", {"model": self.model, "prompt": text, "add_special_tokens": False},
+                                        self.timeout)
+            return [int(t) for t in json.loads(answer)["tokens"]]
         except (urllib.error.URLError, OSError, KeyError, ValueError, TypeError) as error:
-            log.debug("%s/tokenize: %s; the tokenizer is not checked", root, error)
+            log.debug("%s: no /tokenize (%s); the tokenizer is not checked", endpoint.base_url, error)
             return None
 
     def close(self) -> None:

@@ -9,10 +9,8 @@ servers must allow it: ``ragreason serve --runtime-adapters``."""
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -56,14 +54,8 @@ class RuntimeAdapters:
     def _load(self, index: int, model: str) -> None:
         endpoint = self.endpoints[index]
         folder = self.folders[self._by_served[model]]
-        body = json.dumps({"lora_name": model, "lora_path": str(folder)}).encode()
-        headers = {"Content-Type": "application/json"}
-        if endpoint.api_key:
-            headers["Authorization"] = f"Bearer {endpoint.api_key}"
-        request = urllib.request.Request(f"{endpoint.base_url}/load_lora_adapter", data=body, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout):
-                return
+            endpoint.post_json("/v1/load_lora_adapter", {"lora_name": model, "lora_path": str(folder)}, self.timeout)
         except urllib.error.HTTPError as error:
             text = error.read().decode("utf-8", errors="replace")[:300]
             if "already" in text.lower():  # loaded by an earlier run: the same folder under the same name

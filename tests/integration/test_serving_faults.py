@@ -184,6 +184,16 @@ def test_bad_requests_are_answered_4xx_and_the_server_stays_up(servers):
     assert server.alive()
 
 
+def test_the_client_checks_its_tokenizer_against_the_servers(servers, default_llm, tiny_model_dir):
+    from ragreason.generate import GenerationError, OpenAIGenerator
+    from ragreason.generate.openai_client import TOKENIZER_PROBE
+
+    right = OpenAIGenerator(servers[1].url, tokenizer=default_llm)
+    assert right._served_tokens(TOKENIZER_PROBE) and right.tokenizer is not None  # the server's /tokenize agrees
+    with pytest.raises(GenerationError, match="splits text unlike the model"):
+        _ = OpenAIGenerator(servers[1].url, tokenizer=tiny_model_dir).tokenizer
+
+
 def test_run_through_an_endpoint_answers_as_the_local_engine(servers, data, tmp_path):
     local, served = tmp_path / "local.jsonl", tmp_path / "served.jsonl"
     assert main(_flags(data, local)) == 0
