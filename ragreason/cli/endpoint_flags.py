@@ -24,9 +24,14 @@ def add_endpoint_flags(parser: argparse.ArgumentParser) -> None:
                              "batches more: raise it there)")
 
 
+def api_key_of(args: argparse.Namespace) -> str | None:
+    """``--api-key``, else ``$RAGREASON_API_KEY`` (None: neither)."""
+    return args.api_key or os.environ.get(API_KEY_ENV) or None
+
+
 def endpoints_of(args: argparse.Namespace) -> Endpoints | None:
     """The endpoints the flags name, each with the API key (None: answer with a local engine)."""
-    key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    key = api_key_of(args)
     urls = [url.strip() for given in args.endpoint for url in given.split(",") if url.strip()]
     if not urls:
         return None

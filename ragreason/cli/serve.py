@@ -11,14 +11,13 @@ server's whole process group on the way out.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import time
 from types import FrameType
 
 from .. import console
 from ..generate import ServerStartError, VLLMServer
-from .endpoint_flags import API_KEY_ENV
+from .endpoint_flags import API_KEY_ENV, api_key_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,8 +79,7 @@ def build(args: argparse.Namespace) -> VLLMServer:
         settings["max_lora_rank"] = args.max_lora_rank
     if args.kv_cache_gb is not None:
         settings["kv_cache_bytes"] = int(args.kv_cache_gb * (1 << 30))
-    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
-    return VLLMServer(model, adapters=args.adapter, host=args.host, port=args.port, api_key=api_key,
+    return VLLMServer(model, adapters=args.adapter, host=args.host, port=args.port, api_key=api_key_of(args),
                       served_name=name, log_file=args.log_file, startup_timeout=args.startup_timeout,
                       runtime_lora=args.runtime_adapters, **settings)
 
