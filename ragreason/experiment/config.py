@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..finetune.spec import LoraSpec, TrainSpec
 from ..policy import DEFAULT_CALIBRATION, DEFAULT_FALLBACK, DEFAULT_SCORE
@@ -22,12 +23,22 @@ from ..retrieve.spec import RetrievalSpec
 from ..types import DEFAULT_TEMPERATURE
 
 SERVING = ("lora", "merged")
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def load_checked(read: Callable[[Path], tuple[T | None, list[str]]], path: str | Path) -> T:
+    """What ``read`` makes of the YAML file at ``path`` (a config, a search space); ``ConfigError`` lists every
+    problem it found."""
+    value, problems = read(Path(path))
+    if problems or value is None:
+        raise ConfigError(str(path), problems)
+    return value
 
 
 @dataclass(frozen=True)

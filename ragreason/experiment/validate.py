@@ -16,10 +16,10 @@ from ..retrieve.spec import RetrievalSpec
 from .config import (
     SERVING,
     BenchConfig,
-    ConfigError,
     DataConfig,
     FinetuneConfig,
     ModelConfig,
+    load_checked,
 )
 from .options import keyword_names, option_problems, value_problems
 
@@ -30,10 +30,7 @@ REQUIRED = ("name", "out", "data")
 
 def load_config(path: str | Path) -> BenchConfig:
     """Read and check a YAML config; ``ConfigError`` lists every problem."""
-    config, problems = _read(Path(path))
-    if problems or config is None:
-        raise ConfigError(str(path), problems)
-    return config
+    return load_checked(_read, path)
 
 
 def validate_config(path: str | Path) -> list[str]:

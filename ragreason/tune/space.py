@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..experiment.arms import Arm, arms_for
-from ..experiment.config import BenchConfig, ConfigError
+from ..experiment.config import BenchConfig, load_checked
 from ..policy import DEFAULT_SCORE
 from ..recipe import Recipe
 from ..recipe.conditions import DOCUMENT_CONDITIONS, SEARCHABLE_CONDITIONS
@@ -123,10 +123,7 @@ class TuneSpace:
 
 def load_space(path: str | Path) -> TuneSpace:
     """Read and check a search-space YAML; ``ConfigError`` lists every problem."""
-    space, problems = _read(Path(path))
-    if problems or space is None:
-        raise ConfigError(str(path), problems)
-    return space
+    return load_checked(_read, path)
 
 
 def validate_space(path: str | Path) -> list[str]:
